@@ -1,0 +1,300 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.ErrorManager;
+import java.util.logging.Formatter;
+
+import org.jboss.logmanager.ExtHandler;
+import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.formatters.PatternFormatter;
+
+/**
+ * A size-rotating file handler that any number of processes, handler instances and threads may use on the same file
+ * at once: no record is lost, duplicated, torn or reordered within a thread, and each rotation happens exactly once.
+ * <p>
+ * Processes coordinate through an OS lock on a separate lock file ({@link #setLockFile(String) lockFile}); handlers in
+ * one JVM share one in-JVM lock per file. While both are held, the handler checks whether another process has rotated
+ * the file, decides rotation from the file's real size, and writes each record with one write call.
+ * <p>
+ * Configure it through its bean properties: as a WildFly {@code custom-handler}, from a jboss-logmanager
+ * {@code logging.properties}, or in code. {@link #publish} never throws; problems go to the
+ * {@linkplain #getErrorManager() error manager}. Every setter may be called while records are being written.
+ */
+public class ConcurrentRotatingFileHandler extends ExtHandler {
+
+    static final String DEFAULT_ROTATE_SIZE = "10m";
+    private static final Formatter DEFAULT_FORMATTER =
+            new PatternFormatter("%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c] (%t) %s%e%n");
+
+    /** Publish holds the read lock; changing the file or closing holds the write lock. */
+    private final ReentrantReadWriteLock fileLock = new ReentrantReadWriteLock();
+    private final Object attachMonitor = new Object();
+
+    private volatile RotationPolicy policy =
+            new RotationPolicy(ByteSize.parse("rotateSize", DEFAULT_ROTATE_SIZE), 1, FileCreator.DEFAULT);
+    private volatile String rotateSize = DEFAULT_ROTATE_SIZE;
+    private volatile boolean append = true;
+    private volatile boolean rotateOnBoot;
+
+    // Guarded by fileLock's write lock (and read for reading).
+    private LogTarget target = LogTarget.NONE;
+    private boolean closed;
+    private volatile SharedLogFile attached;
+
+    private volatile Charset charset = StandardCharsets.UTF_8;
+    private volatile String charsetName;
+
+    /** Creates a handler with no file; set {@link #setFileName(String) fileName} before it logs. */
+    public ConcurrentRotatingFileHandler() {
+    }
+
+    /** Creates a handler writing {@code fileName}, with every other property at its default. */
+    public ConcurrentRotatingFileHandler(String fileName) {
+        setFileName(fileName);
+    }
+
+    @Override
+    protected void doPublish(ExtLogRecord record) {
+        byte[] bytes;
+        try {
+            Formatter formatter = getFormatter();
+            String text = (formatter == null ? DEFAULT_FORMATTER : formatter).format(record);
+            if (text == null || text.isEmpty()) {
+                return;
+            }
+            bytes = text.getBytes(charset());
+        } catch (Exception e) {
+            reportError("Unable to format the record", e, ErrorManager.FORMAT_FAILURE);
+            return;
+        }
+        PendingRecord pending = new PendingRecord(bytes, policy);
+        String problem = null;
+        fileLock.readLock().lock();
+        try {
+            SharedLogFile file = attach();
+            if (file == null) {
+                problem = closed ? "Handler is closed; record not written"
+                        : "Property \"fileName\" is not set; record not written";
+            } else {
+                file.write(pending, this::reportError);
+            }
+        } finally {
+            fileLock.readLock().unlock();
+        }
+        if (problem != null) {
+            reportError(problem, null, ErrorManager.WRITE_FAILURE);
+        } else if (pending.failure() != null) {
+            reportError("Unable to write a record: " + pending.failure().getMessage(), pending.failure(),
+                    ErrorManager.WRITE_FAILURE);
+        }
+    }
+
+    /** Returns the shared file, attaching to it on first use; the read lock is held. */
+    private SharedLogFile attach() {
+        SharedLogFile file = attached;
+        if (file != null || closed || target.file() == null) {
+            return file;
+        }
+        IOException startFailure;
+        synchronized (attachMonitor) {
+            file = attached;
+            if (file != null) {
+                return file;
+            }
+            file = SharedLogFile.acquire(target.file(), target.lockFile(), policy.creator());
+            startFailure = file.start(policy, append, rotateOnBoot);
+            attached = file;
+        }
+        if (!file.lockPath().equals(target.lockFile())) {
+            reportError("Property \"lockFile\" (" + target.lockFile() + ") is ignored: " + file.path()
+                    + " is already written in this JVM with lock file " + file.lockPath(), null,
+                    ErrorManager.GENERIC_FAILURE);
+        }
+        if (startFailure != null) {
+            reportError("Unable to open " + file.path() + ": " + startFailure.getMessage(), startFailure,
+                    ErrorManager.OPEN_FAILURE);
+        }
+        return file;
+    }
+
+    /** Swaps the target and detaches from the old file; takes the write lock, so no record is being written. */
+    private void changeTarget(LogTarget newTarget) {
+        fileLock.writeLock().lock();
+        try {
+            if (newTarget.equals(target)) {
+                return;
+            }
+            detach();
+            target = newTarget;
+        } finally {
+            fileLock.writeLock().unlock();
+        }
+    }
+
+    private void detach() {
+        SharedLogFile file = attached;
+        attached = null;
+        if (file != null) {
+            file.release();
+        }
+    }
+
+    private Charset charset() {
+        String name = getEncoding();
+        if (name == null) {
+            return StandardCharsets.UTF_8;
+        }
+        if (!name.equals(charsetName)) {
+            charset = Charset.forName(name);
+            charsetName = name;
+        }
+        return charset;
+    }
+
+    /** Releases the file; records published afterwards are reported and not written. */
+    @Override
+    public void close() {
+        checkAccess(this);
+        fileLock.writeLock().lock();
+        try {
+            closed = true;
+            detach();
+        } finally {
+            fileLock.writeLock().unlock();
+        }
+        super.close();
+    }
+
+    /**
+     * The log file; relative names resolve against the working directory and missing parent directories are created.
+     * Changing it on a running handler moves writing to the new file without losing a record.
+     *
+     * @throws IllegalArgumentException if the value is empty, a directory, or its directory cannot be created or written
+     */
+    public void setFileName(String fileName) {
+        checkAccess(this);
+        changeTarget(target.withFile(PathValidator.writableFile("fileName", fileName)));
+    }
+
+    /** @return the log file's absolute path, or null if none is set */
+    public String getFileName() {
+        Path file = target.file();
+        return file == null ? null : file.toString();
+    }
+
+    /**
+     * The lock file the processes coordinate through; default: a hidden file beside the log, {@code .NAME.lock}. Every
+     * process writing the log must use the same one. The handler never renames or deletes it. Empty means the default.
+     *
+     * @throws IllegalArgumentException if the value is a directory, the log file itself, or its directory is unusable
+     */
+    public void setLockFile(String lockFile) {
+        checkAccess(this);
+        Path path = lockFile == null || lockFile.isEmpty() ? null : PathValidator.writableFile("lockFile", lockFile);
+        changeTarget(target.withLockFile(path));
+    }
+
+    /** @return the lock file's absolute path (the default one if none was set), or null if no fileName is set */
+    public String getLockFile() {
+        Path lock = target.lockFile();
+        return lock == null ? null : lock.toString();
+    }
+
+    /**
+     * The size a file may reach before it is rotated: bytes, or a number with a unit as WildFly writes it ({@code 512k},
+     * {@code 10m}, {@code 1g}; case-insensitive). Default {@code 10m}.
+     *
+     * @throws IllegalArgumentException if the value is empty, zero, negative, too large or has an unknown unit
+     */
+    public void setRotateSize(String rotateSize) {
+        checkAccess(this);
+        long bytes = ByteSize.parse("rotateSize", rotateSize);
+        synchronized (attachMonitor) {
+            policy = policy.withRotateSize(bytes);
+            this.rotateSize = rotateSize.trim();
+        }
+    }
+
+    /** @return the rotate size as configured, e.g. {@code 10m} */
+    public String getRotateSize() {
+        return rotateSize;
+    }
+
+    /** @return the rotate size in bytes */
+    public long getRotateSizeBytes() {
+        return policy.rotateSize();
+    }
+
+    /**
+     * How many backups ({@code NAME.1}, newest, to {@code NAME.N}) are kept; the one beyond is deleted. Default 1;
+     * 0 never rotates, as in WildFly's size-rotating-file-handler.
+     *
+     * @throws IllegalArgumentException if the value is negative
+     */
+    public void setMaxBackupIndex(int maxBackupIndex) {
+        checkAccess(this);
+        if (maxBackupIndex < 0) {
+            throw new IllegalArgumentException(
+                    "Invalid value for property \"maxBackupIndex\": \"" + maxBackupIndex + "\": it must be 0 or more");
+        }
+        synchronized (attachMonitor) {
+            policy = policy.withMaxBackupIndex(maxBackupIndex);
+        }
+    }
+
+    public int getMaxBackupIndex() {
+        return policy.maxBackupIndex();
+    }
+
+    /**
+     * Whether the file is appended to (default true). False empties an existing file when the group of processes
+     * starts, that is when the first process opens it while no other has it open; processes joining a running group
+     * always append, so they never erase each other's records.
+     */
+    public void setAppend(boolean append) {
+        checkAccess(this);
+        this.append = append;
+    }
+
+    public boolean isAppend() {
+        return append;
+    }
+
+    /**
+     * Whether a non-empty file is rotated when the group of processes starts (default false): once, by the first
+     * process that opens it while no other process has it open. Processes that start while others run do not rotate,
+     * so a domain starting or restarting one server does not produce a storm of small files.
+     */
+    public void setRotateOnBoot(boolean rotateOnBoot) {
+        checkAccess(this);
+        this.rotateOnBoot = rotateOnBoot;
+    }
+
+    public boolean isRotateOnBoot() {
+        return rotateOnBoot;
+    }
+
+    /**
+     * POSIX permissions, as {@code ls -l} prints them (e.g. {@code rw-r-----}), given to the log, its backups and the
+     * lock file from the moment this handler creates them. Empty means the platform default (umask).
+     *
+     * @throws IllegalArgumentException if the value is not nine permission characters, lacks owner read and write, or
+     *                                  the file system has no POSIX permissions
+     */
+    public void setFilePermissions(String filePermissions) {
+        checkAccess(this);
+        FileCreator creator = FileCreator.parse("filePermissions", filePermissions);
+        synchronized (attachMonitor) {
+            policy = policy.withCreator(creator);
+        }
+    }
+
+    /** @return the permissions as {@code ls -l} prints them, or null for the platform default */
+    public String getFilePermissions() {
+        return policy.creator().describe();
+    }
+}

@@ -1,0 +1,185 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The mutual exclusion for one lock file: an in-JVM lock shared by every handler on the file, then an OS record lock
+ * on byte 0 of the lock file, which the kernel drops when a process dies. The lock file is never renamed or deleted.
+ * <p>
+ * Byte 1 of the lock file carries presence: every JVM that has the lock file open holds a shared lock on it. A JVM that
+ * opens the lock file while no other JVM holds presence is the first of its group; {@link #isGroupStart()} tells it
+ * so (this is what {@code rotateOnBoot} and {@code append} use).
+ * <p>
+ * There is one channel per lock file per JVM (see {@link SharedRegistry}): closing any channel to the file would drop
+ * all of the JVM's locks on it. Interrupts cannot break the guard: the caller's interrupt status is cleared while it
+ * holds the guard and restored when it lets go; a channel closed by an interrupt that arrives during a blocking lock
+ * call is reopened.
+ */
+final class LockFileGuard {
+
+    private static final long MUTEX_BYTE = 0;
+    private static final long PRESENCE_BYTE = 1;
+    private static final int MAX_REOPENS = 5;
+
+    private final Path path;
+    private final FileCreator creator;
+    private final ReentrantLock jvmLock = new ReentrantLock();
+
+    // All below are guarded by jvmLock.
+    private FileChannel channel;
+    private FileLock mutex;
+    private FileLock presence;
+    private boolean wasInterrupted;
+    private boolean everOpened;
+    private boolean groupStart;
+
+    LockFileGuard(Path path, FileCreator creator) {
+        this.path = path;
+        this.creator = creator;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Takes the in-JVM lock. The caller's interrupt status is held back until {@link #unlock()}. */
+    void lock() {
+        if (jvmLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("Lock on " + path + " is already held by this thread");
+        }
+        jvmLock.lock();
+        wasInterrupted = Thread.interrupted();
+    }
+
+    /** Releases the in-JVM lock (and the file lock, if still held) and restores the interrupt status. */
+    IOException unlock() {
+        IOException problem = mutex == null ? null : unlockFile();
+        boolean interrupt = wasInterrupted | Thread.interrupted();
+        wasInterrupted = false;
+        jvmLock.unlock();
+        if (interrupt) {
+            Thread.currentThread().interrupt();
+        }
+        return problem;
+    }
+
+    /** Takes the OS lock; the in-JVM lock must be held. Blocks while another process holds it. */
+    void lockFile() throws IOException {
+        if (!jvmLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("In-JVM lock on " + path + " is not held");
+        }
+        if (mutex != null) {
+            return;
+        }
+        long backoffNanos = TimeUnit.MICROSECONDS.toNanos(50);
+        int reopens = 0;
+        while (true) {
+            FileChannel open = openChannel();
+            try {
+                mutex = open.lock(MUTEX_BYTE, 1, false);
+                if (!everOpened) {
+                    everOpened = true;
+                    groupStart = probeGroupStart(open);
+                }
+                takePresence(open);
+                return;
+            } catch (ClosedChannelException | FileLockInterruptionException e) {
+                // an interrupt closed the channel while we waited; remember it and reopen
+                wasInterrupted |= Thread.interrupted();
+                closeChannel();
+                if (++reopens > MAX_REOPENS) {
+                    throw new IOException("Lock file " + path + " was closed " + reopens + " times while locking", e);
+                }
+            } catch (OverlappingFileLockException e) {
+                // another copy of this class (another class loader) holds the lock in this JVM: wait for it
+                LockSupport.parkNanos(backoffNanos);
+                backoffNanos = Math.min(backoffNanos * 2, TimeUnit.MILLISECONDS.toNanos(10));
+                wasInterrupted |= Thread.interrupted();
+            }
+        }
+    }
+
+    /** Releases the OS lock; on failure the channel is closed, which releases it too. */
+    IOException unlockFile() {
+        FileLock held = mutex;
+        mutex = null;
+        if (held == null) {
+            return null;
+        }
+        try {
+            held.release();
+            return null;
+        } catch (IOException e) {
+            closeChannel();
+            return e;
+        }
+    }
+
+    /**
+     * @return true if no other process had the lock file open when this JVM first locked it (this JVM started its
+     *         group). Valid once the OS lock has been taken.
+     */
+    boolean isGroupStart() {
+        return groupStart;
+    }
+
+    /** Closes the channel, dropping this JVM's locks. Only the registry calls this, for the last reference. */
+    void close() {
+        jvmLock.lock();
+        try {
+            mutex = null;
+            closeChannel();
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    private FileChannel openChannel() throws IOException {
+        if (channel == null || !channel.isOpen()) {
+            creator.createIfMissing(path);
+            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+        }
+        return channel;
+    }
+
+    private static boolean probeGroupStart(FileChannel open) throws IOException {
+        // Only ever tried while holding the mutex, so no two processes probe at once.
+        FileLock probe = open.tryLock(PRESENCE_BYTE, 1, false);
+        if (probe == null) {
+            return false;
+        }
+        probe.release();
+        return true;
+    }
+
+    private void takePresence(FileChannel open) throws IOException {
+        if (presence == null || !presence.isValid()) {
+            presence = open.lock(PRESENCE_BYTE, 1, true);
+        }
+    }
+
+    private void closeChannel() {
+        FileChannel open = channel;
+        channel = null;
+        presence = null;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (IOException ignored) {
+                // closing releases the locks whether or not it reports an error
+            }
+        }
+    }
+}

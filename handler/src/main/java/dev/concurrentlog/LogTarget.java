@@ -1,0 +1,41 @@
+package dev.concurrentlog;
+
+import java.nio.file.Path;
+
+/**
+ * Which file a handler writes and which lock file guards it.
+ *
+ * @param file         the log file, or null if none is set yet
+ * @param explicitLock the lock file set by the user, or null for the default beside the log
+ */
+record LogTarget(Path file, Path explicitLock) {
+
+    static final LogTarget NONE = new LogTarget(null, null);
+
+    /** @return the lock file in effect: the explicit one, or {@code .NAME.lock} beside the log; null without a log */
+    Path lockFile() {
+        if (explicitLock != null) {
+            return explicitLock;
+        }
+        return file == null ? null : file.resolveSibling("." + file.getFileName() + ".lock");
+    }
+
+    LogTarget withFile(Path newFile) {
+        LogTarget changed = new LogTarget(newFile, explicitLock);
+        changed.requireDistinct("fileName", newFile);
+        return changed;
+    }
+
+    LogTarget withLockFile(Path newLock) {
+        LogTarget changed = new LogTarget(file, newLock);
+        changed.requireDistinct("lockFile", newLock);
+        return changed;
+    }
+
+    private void requireDistinct(String property, Path value) {
+        if (file != null && file.equals(lockFile())) {
+            throw new IllegalArgumentException("Invalid value for property \"" + property + "\": \"" + value
+                    + "\": the log file and the lock file must be different files");
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package dev.concurrentlog;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.ErrorManager;
+
+/**
+ * One log file as this JVM sees it, shared by every handler instance that writes it. It owns the open output stream and
+ * does all writing, always under its {@link LockFileGuard}: it finds out from the file system whether another process
+ * rotated or removed the file (file identity), decides rotation from the file's real size, and writes records whole.
+ * <p>
+ * Group commit: publishing threads queue their records; whichever thread gets the lock writes every queued record,
+ * in queue order, with one write call per run of records between rotations. Each thread's records keep their order
+ * because a thread waits until its record is written before it publishes the next one.
+ */
+final class SharedLogFile {
+
+    private static final SharedRegistry<Path, SharedLogFile> FILES = new SharedRegistry<>();
+    private static final SharedRegistry<Path, LockFileGuard> GUARDS = new SharedRegistry<>();
+
+    /** How long after a failed rotation this JVM waits before it tries again. */
+    static volatile long rotationRetryNanos = TimeUnit.SECONDS.toNanos(1);
+
+    private final Path path;
+    private final LockFileGuard guard;
+    private final ConcurrentLinkedQueue<PendingRecord> queue = new ConcurrentLinkedQueue<>();
+
+    // All below are guarded by the guard's lock.
+    private FileOutputStream out;
+    private Object fileKey;
+    private boolean startChecked;
+    private boolean rotationFailed;
+    private long rotationFailedAt;
+    private byte[] batchBuffer = new byte[16 * 1024];
+    private final List<PendingRecord> batch = new ArrayList<>();
+
+    private SharedLogFile(Path path, LockFileGuard guard) {
+        this.path = path;
+        this.guard = guard;
+    }
+
+    /**
+     * Returns the JVM's shared view of {@code logPath}, counted as one more user. If the file is already in use with
+     * another lock file, that lock file is kept, so every writer in this JVM stays serialized on one lock.
+     */
+    static SharedLogFile acquire(Path logPath, Path lockPath, FileCreator creator) {
+        return FILES.acquire(logPath, key -> new SharedLogFile(key,
+                GUARDS.acquire(lockPath, lock -> new LockFileGuard(lock, creator))));
+    }
+
+    /** Drops one user; the last one closes the file and lets go of the lock file. */
+    void release() {
+        FILES.release(path, this, SharedLogFile::close);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    Path lockPath() {
+        return guard.path();
+    }
+
+    /**
+     * Called once by each handler before its first record. When this JVM is the first of its group on the lock file
+     * and this is the first such call for the file, the file is emptied ({@code append} false) or rotated
+     * ({@code rotateOnBoot}, if it is not empty). Processes that join a running group only append.
+     *
+     * @return what went wrong, for the caller to report once it holds no lock; null if nothing did
+     */
+    IOException start(RotationPolicy policy, boolean append, boolean rotateOnBoot) {
+        IOException failure = null;
+        guard.lock();
+        try {
+            guard.lockFile();
+            BasicFileAttributes current = currentFile(policy);
+            if (!startChecked) {
+                startChecked = true;
+                if (guard.isGroupStart() && current.size() > 0) {
+                    if (!append) {
+                        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE,
+                                LinkOption.NOFOLLOW_LINKS)) {
+                            channel.truncate(0);
+                        }
+                    } else if (rotateOnBoot && policy.maxBackupIndex() > 0) {
+                        rotate(policy);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            IOException unlockFailure = guard.unlock();
+            if (failure == null) {
+                failure = unlockFailure;
+            }
+        }
+        return failure;
+    }
+
+    /**
+     * Writes {@code record} (and any other queued ones) and returns once it is in the file or has failed; the outcome
+     * is in the record. Problems that concern the file rather than the record (a failed rotation) go to
+     * {@code errors}, after the lock is released, so an error manager that logs cannot re-enter the lock.
+     */
+    void write(PendingRecord record, ErrorSink errors) {
+        queue.add(record);
+        List<IOException> problems = null;
+        guard.lock();
+        try {
+            if (!record.isDone()) {
+                problems = drain();
+            }
+        } finally {
+            IOException unlockFailure = guard.unlock();
+            if (unlockFailure != null) {
+                problems = add(problems, unlockFailure);
+            }
+        }
+        if (problems != null) {
+            for (IOException problem : problems) {
+                errors.report(problem.getMessage(), problem, ErrorManager.GENERIC_FAILURE);
+            }
+        }
+    }
+
+    private List<IOException> drain() {
+        for (PendingRecord next; (next = queue.poll()) != null; ) {
+            batch.add(next);
+        }
+        List<IOException> problems = null;
+        int written = 0;
+        try {
+            guard.lockFile();
+            RotationPolicy first = batch.get(0).policy;
+            long size = currentFile(first).size();
+            int runStart = 0;
+            long runLength = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                PendingRecord next = batch.get(i);
+                if (next.policy.rotationDue(size + runLength, next.bytes.length) && rotationAllowed()) {
+                    writeRun(runStart, i, runLength);
+                    written = i;
+                    size += runLength;
+                    runStart = i;
+                    runLength = 0;
+                    try {
+                        rotate(next.policy);
+                    } catch (IOException e) {
+                        problems = add(problems, e);
+                    }
+                    size = currentFile(next.policy).size();
+                }
+                runLength += next.bytes.length;
+            }
+            writeRun(runStart, batch.size(), runLength);
+            written = batch.size();
+        } catch (IOException | RuntimeException e) {
+            IOException failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
+            for (int i = written; i < batch.size(); i++) {
+                batch.get(i).complete(failure);
+            }
+            closeOutput();
+        } finally {
+            batch.clear();
+        }
+        return problems;
+    }
+
+    /** Writes records {@code from} (inclusive) to {@code to} (exclusive) with one write call. */
+    private void writeRun(int from, int to, long length) throws IOException {
+        if (from == to) {
+            return;
+        }
+        if (to - from == 1) {
+            out.write(batch.get(from).bytes);
+        } else {
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new IOException("Batch of " + length + " bytes is too large");
+            }
+            if (batchBuffer.length < length) {
+                batchBuffer = new byte[(int) Math.max(length, Math.min(Integer.MAX_VALUE - 8, 2L * batchBuffer.length))];
+            }
+            int offset = 0;
+            for (int i = from; i < to; i++) {
+                byte[] bytes = batch.get(i).bytes;
+                System.arraycopy(bytes, 0, batchBuffer, offset, bytes.length);
+                offset += bytes.length;
+            }
+            out.write(batchBuffer, 0, offset);
+        }
+        for (int i = from; i < to; i++) {
+            batch.get(i).complete(null);
+        }
+    }
+
+    private boolean rotationAllowed() {
+        return !rotationFailed || System.nanoTime() - rotationFailedAt >= rotationRetryNanos;
+    }
+
+    private void rotate(RotationPolicy policy) throws IOException {
+        closeOutput();
+        try {
+            BackupRotator.rotate(path, policy.maxBackupIndex());
+            rotationFailed = false;
+        } catch (IOException e) {
+            rotationFailed = true;
+            rotationFailedAt = System.nanoTime();
+            throw new IOException("Unable to rotate " + path + " (records stay in it, rotation is retried): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes sure the open stream writes the file now at {@link #path}, opening (and creating) it if there is none, it
+     * was rotated or removed by another process, or it was replaced. Returns the file's attributes, read from disk.
+     */
+    private BasicFileAttributes currentFile(RotationPolicy policy) throws IOException {
+        BasicFileAttributes attributes = readAttributes();
+        if (out != null && attributes != null && Objects.equals(attributes.fileKey(), fileKey)) {
+            return attributes;
+        }
+        closeOutput();
+        policy.creator().createIfMissing(path);
+        // Identity is read before opening: if the path changes in between, the next check sees it and reopens.
+        attributes = readAttributes();
+        if (attributes == null) {
+            throw new NoSuchFileException(path.toString(), null, "removed while being opened");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new IOException(path + " is not a regular file; refusing to write through it");
+        }
+        out = new FileOutputStream(path.toFile(), true);
+        fileKey = attributes.fileKey();
+        return attributes;
+    }
+
+    private BasicFileAttributes readAttributes() throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private void closeOutput() {
+        FileOutputStream open = out;
+        out = null;
+        fileKey = null;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (IOException ignored) {
+                // every byte was already handed to the OS by write; there is nothing to flush
+            }
+        }
+    }
+
+    private void close() {
+        guard.lock();
+        try {
+            closeOutput();
+        } finally {
+            guard.unlock();
+        }
+        GUARDS.release(guard.path(), guard, LockFileGuard::close);
+    }
+
+    private static List<IOException> add(List<IOException> list, IOException problem) {
+        List<IOException> result = list == null ? new ArrayList<>(2) : list;
+        result.add(problem);
+        return result;
+    }
+
+    /** Where problems go: the handler's {@code reportError}. */
+    @FunctionalInterface
+    interface ErrorSink {
+        void report(String message, Exception exception, int code);
+    }
+}

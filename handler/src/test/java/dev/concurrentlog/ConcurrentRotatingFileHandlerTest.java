@@ -1,0 +1,450 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.ErrorManager;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConcurrentRotatingFileHandlerTest {
+
+    /** Formats a record as its message and a newline, so files hold exactly what the tests wrote. */
+    static final class MessageFormatter extends Formatter {
+        @Override
+        public String format(LogRecord record) {
+            return record.getMessage() + "\n";
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    private final RecordingErrorManager errors = new RecordingErrorManager();
+    private final List<ConcurrentRotatingFileHandler> handlers = new ArrayList<>();
+
+    @AfterEach
+    void closeHandlersAndCheckReports() {
+        handlers.forEach(ConcurrentRotatingFileHandler::close);
+        errors.assertNoUnexpected();
+        SharedLogFile.rotationRetryNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    }
+
+    private ConcurrentRotatingFileHandler handler(Path log) {
+        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler();
+        handler.setErrorManager(errors);
+        handler.setFormatter(new MessageFormatter());
+        handler.setFileName(log.toString());
+        handlers.add(handler);
+        return handler;
+    }
+
+    private static void log(ConcurrentRotatingFileHandler handler, String message) {
+        handler.publish(new LogRecord(Level.INFO, message));
+    }
+
+    private static void writeRecords(ConcurrentRotatingFileHandler handler, String writer, int thread, int count) {
+        for (int sequence = 0; sequence < count; sequence++) {
+            log(handler, LogVerifier.record(writer, thread, sequence, 40));
+        }
+    }
+
+    // ---- properties and their defaults
+
+    @Test
+    void defaultsMatchWildFlyHandlers() {
+        ConcurrentRotatingFileHandler handler = handler(dir.resolve("app.log"));
+        assertTrue(handler.isAppend());
+        assertTrue(handler.isAutoFlush());
+        assertFalse(handler.isRotateOnBoot());
+        assertEquals("10m", handler.getRotateSize());
+        assertEquals(10L * 1024 * 1024, handler.getRotateSizeBytes());
+        assertEquals(1, handler.getMaxBackupIndex());
+        assertNull(handler.getFilePermissions());
+        assertEquals(dir.resolve(".app.log.lock").toString(), handler.getLockFile());
+        assertEquals(dir.resolve("app.log").toString(), handler.getFileName());
+    }
+
+    @Test
+    void createsMissingParentDirectories() {
+        Path log = dir.resolve("a/b/c/app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        log(handler, "hello");
+        assertTrue(Files.isRegularFile(log));
+    }
+
+    @Test
+    void badValuesAreRefusedNamingPropertyAndValueAndChangeNothing() throws IOException {
+        ConcurrentRotatingFileHandler handler = handler(dir.resolve("app.log"));
+        handler.setRotateSize("512k");
+        handler.setMaxBackupIndex(3);
+        Files.createDirectory(dir.resolve("adir"));
+
+        assertRefused("rotateSize", "-1", () -> handler.setRotateSize("-1"));
+        assertRefused("rotateSize", "10x", () -> handler.setRotateSize("10x"));
+        assertRefused("rotateSize", "", () -> handler.setRotateSize(""));
+        assertRefused("maxBackupIndex", "-2", () -> handler.setMaxBackupIndex(-2));
+        assertRefused("fileName", dir.resolve("adir").toString(), () -> handler.setFileName(dir.resolve("adir").toString()));
+        assertRefused("fileName", "", () -> handler.setFileName(""));
+        assertRefused("lockFile", dir.resolve("app.log").toString(),
+                () -> handler.setLockFile(dir.resolve("app.log").toString()));
+        assertRefused("filePermissions", "rwx", () -> handler.setFilePermissions("rwx"));
+        assertRefused("filePermissions", "r--r--r--", () -> handler.setFilePermissions("r--r--r--"));
+        assertThrows(java.io.UnsupportedEncodingException.class, () -> handler.setEncoding("no-such-charset"));
+
+        assertEquals("512k", handler.getRotateSize());
+        assertEquals(512 * 1024, handler.getRotateSizeBytes());
+        assertEquals(3, handler.getMaxBackupIndex());
+        assertEquals(dir.resolve("app.log").toString(), handler.getFileName());
+        assertEquals(dir.resolve(".app.log.lock").toString(), handler.getLockFile());
+        assertNull(handler.getFilePermissions());
+        log(handler, "still logging");
+        assertEquals("still logging\n", Files.readString(dir.resolve("app.log")));
+    }
+
+    private static void assertRefused(String property, String value, Runnable setter) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, setter::run);
+        assertTrue(e.getMessage().contains("\"" + property + "\"") && e.getMessage().contains("\"" + value + "\""),
+                e.getMessage());
+    }
+
+    // ---- writing and rotating
+
+    @Test
+    void writesRecordsWholeAndKeepsTheLockFile() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setRotateSize("1k");
+        handler.setMaxBackupIndex(50);
+        writeRecords(handler, "w", 0, 200);
+        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 50), Map.of("w T0", 200L));
+        LogVerifier.verifySizes(log, 50, 1024, 80);
+        assertTrue(Files.isRegularFile(dir.resolve(".app.log.lock")), "lock file stays");
+        assertTrue(Files.exists(BackupRotator.backup(log, 1)));
+    }
+
+    @Test
+    void keepsMaxBackupIndexBackupsNewestFirstAndDeletesTheOldest() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setRotateSize("1000");
+        handler.setMaxBackupIndex(3);
+        int recordsPerFile = 1000 / (LogVerifier.record("w", 0, 0, 40).length() + 1);
+        writeRecords(handler, "w", 0, recordsPerFile * 10);
+
+        assertTrue(Files.exists(BackupRotator.backup(log, 3)));
+        assertFalse(Files.exists(BackupRotator.backup(log, 4)));
+        List<String> lines = new ArrayList<>();
+        for (Path file : LogVerifier.filesOldestFirst(log, 3)) {
+            lines.addAll(Files.readAllLines(file));
+        }
+        // what is left is the newest records, contiguous, ending with the last one written
+        int total = recordsPerFile * 10;
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(LogVerifier.record("w", 0, total - lines.size() + i, 40), lines.get(i));
+        }
+        assertTrue(lines.size() >= 3 * recordsPerFile, "three full backups and the current file: " + lines.size());
+        assertTrue(Files.readAllLines(BackupRotator.backup(log, 1)).get(0)
+                .compareTo(Files.readAllLines(BackupRotator.backup(log, 3)).get(0)) != 0);
+    }
+
+    @Test
+    void maxBackupIndexZeroNeverRotates() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setRotateSize("1k");
+        handler.setMaxBackupIndex(0);
+        writeRecords(handler, "w", 0, 100);
+        assertFalse(Files.exists(BackupRotator.backup(log, 1)));
+        assertTrue(Files.size(log) > 1024);
+        LogVerifier.verify(List.of(log), Map.of("w T0", 100L));
+    }
+
+    @Test
+    void recordLargerThanRotateSizeGetsAFileOfItsOwn() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setRotateSize("100");
+        handler.setMaxBackupIndex(5);
+        log(handler, "small");
+        log(handler, "x".repeat(300));
+        log(handler, "after");
+        assertEquals("small\n", Files.readString(BackupRotator.backup(log, 2)));
+        assertEquals("x".repeat(300) + "\n", Files.readString(BackupRotator.backup(log, 1)));
+        assertEquals("after\n", Files.readString(log));
+    }
+
+    @Test
+    void refusedRotationKeepsRecordsInTheCurrentFileAndResumesLater() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setRotateSize("1k");
+        handler.setMaxBackupIndex(2);
+        Path obstacle = BackupRotator.backup(log, 1);
+        Files.createDirectories(obstacle.resolve("inside"));
+
+        writeRecords(handler, "w", 0, 100);
+        assertTrue(Files.size(log) > 1024, "records stay in the current file");
+        assertTrue(Files.isDirectory(obstacle), "the obstacle was not moved");
+        List<RecordingErrorManager.Report> reports = errors.takeAll(ErrorManager.GENERIC_FAILURE);
+        assertFalse(reports.isEmpty());
+        assertTrue(reports.get(0).message().contains(obstacle.toString()), reports.get(0).message());
+        assertTrue(reports.size() < 5, "retries are spaced out, not one per record: " + reports.size());
+
+        Files.delete(obstacle.resolve("inside"));
+        Files.delete(obstacle);
+        SharedLogFile.rotationRetryNanos = 0;
+        log(handler, LogVerifier.record("w", 0, 100, 40));
+        assertTrue(Files.isRegularFile(obstacle), "rotation resumed");
+        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 2), Map.of("w T0", 101L));
+    }
+
+    @Test
+    void fileMovedAwayByAnOutsideToolIsRecreated() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        log(handler, "before");
+        Path moved = dir.resolve("moved.log");
+        Files.move(log, moved);
+        log(handler, "after");
+        assertEquals("before\n", Files.readString(moved));
+        assertEquals("after\n", Files.readString(log));
+        Files.delete(log);
+        log(handler, "again");
+        assertEquals("again\n", Files.readString(log));
+    }
+
+    @Test
+    void encodingIsApplied() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setEncoding("ISO-8859-1");
+        log(handler, "caf\u00e9");
+        assertEquals(5, Files.size(log), "one byte per character in ISO-8859-1, where UTF-8 takes six");
+        assertEquals("caf\u00e9\n", Files.readString(log, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void filePermissionsApplyToLogBackupsAndLockFile() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setFilePermissions("rw-r-----");
+        handler.setRotateSize("100");
+        handler.setMaxBackupIndex(2);
+        assertEquals("rw-r-----", handler.getFilePermissions());
+        writeRecords(handler, "w", 0, 5);
+        for (Path file : List.of(log, BackupRotator.backup(log, 1), dir.resolve(".app.log.lock"))) {
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
+        }
+    }
+
+    @Test
+    void appendFalseEmptiesTheFileOnlyWhenTheGroupStarts() throws IOException {
+        Path log = dir.resolve("app.log");
+        Files.writeString(log, "old\n");
+        ConcurrentRotatingFileHandler first = handler(log);
+        first.setAppend(false);
+        log(first, "one");
+        assertEquals("one\n", Files.readString(log));
+
+        ConcurrentRotatingFileHandler second = handler(log);
+        second.setAppend(false);
+        log(second, "two");
+        assertEquals("one\ntwo\n", Files.readString(log), "a handler joining a running group appends");
+    }
+
+    @Test
+    void rotateOnBootRotatesOnceWhenTheGroupStarts() throws IOException {
+        Path log = dir.resolve("app.log");
+        Files.writeString(log, "previous run\n");
+        ConcurrentRotatingFileHandler first = handler(log);
+        first.setRotateOnBoot(true);
+        log(first, "one");
+        assertEquals("previous run\n", Files.readString(BackupRotator.backup(log, 1)));
+        assertEquals("one\n", Files.readString(log));
+
+        ConcurrentRotatingFileHandler second = handler(log);
+        second.setRotateOnBoot(true);
+        log(second, "two");
+        assertEquals("one\ntwo\n", Files.readString(log), "no second rotation while the group runs");
+        assertEquals("previous run\n", Files.readString(BackupRotator.backup(log, 1)));
+    }
+
+    @Test
+    void rotateOnBootLeavesAnEmptyFileAlone() throws IOException {
+        Path log = dir.resolve("app.log");
+        Files.createFile(log);
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setRotateOnBoot(true);
+        log(handler, "one");
+        assertFalse(Files.exists(BackupRotator.backup(log, 1)));
+    }
+
+    // ---- errors never escape publish
+
+    @Test
+    void formatterFailureIsReportedNotThrown() {
+        ConcurrentRotatingFileHandler handler = handler(dir.resolve("app.log"));
+        handler.setFormatter(new Formatter() {
+            @Override
+            public String format(LogRecord record) {
+                throw new IllegalStateException("broken formatter");
+            }
+        });
+        log(handler, "x");
+        assertEquals(1, errors.takeAll(ErrorManager.FORMAT_FAILURE).size());
+    }
+
+    @Test
+    void publishWithoutFileOrAfterCloseIsReported() {
+        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler();
+        handler.setErrorManager(errors);
+        log(handler, "nowhere");
+        assertTrue(errors.takeAll(ErrorManager.WRITE_FAILURE).get(0).message().contains("fileName"));
+
+        ConcurrentRotatingFileHandler closed = handler(dir.resolve("app.log"));
+        closed.close();
+        log(closed, "late");
+        assertTrue(errors.takeAll(ErrorManager.WRITE_FAILURE).get(0).message().contains("closed"));
+        assertTrue(Files.exists(dir.resolve(".app.log.lock")) || !Files.exists(dir.resolve("app.log")));
+    }
+
+    @Test
+    void writeFailureIsReportedAndLoggingGoesOn() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        log(handler, "one");
+        Files.delete(log);
+        Files.createDirectory(log);
+        log(handler, "lost: the path is now a directory");
+        assertEquals(1, errors.takeAll(ErrorManager.WRITE_FAILURE).size());
+        Files.delete(log);
+        log(handler, "two");
+        assertEquals("two\n", Files.readString(log));
+    }
+
+    // ---- threads, handler instances, live changes
+
+    @Test
+    void interruptedThreadWritesAndKeepsItsInterruptStatus() throws Exception {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setRotateSize("2k");
+        handler.setMaxBackupIndex(100);
+        List<Boolean> statusAfterPublish = new ArrayList<>();
+        Thread interrupted = new Thread(() -> {
+            for (int sequence = 0; sequence < 200; sequence++) {
+                Thread.currentThread().interrupt();
+                log(handler, LogVerifier.record("i", 0, sequence, 40));
+                statusAfterPublish.add(Thread.interrupted());
+            }
+        });
+        Thread other = new Thread(() -> writeRecords(handler, "o", 0, 200));
+        interrupted.start();
+        other.start();
+        interrupted.join();
+        other.join();
+        assertFalse(statusAfterPublish.contains(false), "interrupt status kept after every publish");
+        writeRecords(handler, "m", 0, 10);
+        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 100), Map.of("i T0", 200L, "o T0", 200L, "m T0", 10L));
+    }
+
+    @Test
+    void twoHandlersAndManyThreadsShareOneFile() throws Exception {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler a = handler(log);
+        ConcurrentRotatingFileHandler b = handler(log);
+        for (ConcurrentRotatingFileHandler handler : List.of(a, b)) {
+            handler.setRotateSize("4k");
+            handler.setMaxBackupIndex(1000);
+        }
+        runThreads(4, 500, thread -> thread % 2 == 0 ? a : b, () -> { });
+        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 1000), expected(4, 500));
+        LogVerifier.verifySizes(log, 1000, 4096, 80);
+    }
+
+    @Test
+    void settersAreSafeWhileRecordsAreWritten() throws Exception {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setMaxBackupIndex(1000);
+        runThreads(4, 500, thread -> handler, () -> {
+            for (int i = 0; i < 200; i++) {
+                handler.setRotateSize(i % 2 == 0 ? "2k" : "3k");
+                handler.setMaxBackupIndex(1000 + i % 2);
+                handler.setRotateOnBoot(i % 2 == 0);
+                handler.setAutoFlush(i % 3 != 0);
+            }
+        });
+        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 1001), expected(4, 500));
+    }
+
+    @Test
+    void changingFileNameWhileWritingLosesNothing() throws Exception {
+        Path first = dir.resolve("first.log");
+        Path second = dir.resolve("second.log");
+        ConcurrentRotatingFileHandler handler = handler(first);
+        CountDownLatch someWritten = new CountDownLatch(100);
+        runThreads(4, 500, thread -> {
+            someWritten.countDown();
+            return handler;
+        }, () -> {
+            try {
+                someWritten.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            handler.setFileName(second.toString());
+        });
+        assertTrue(Files.size(first) > 0 && Files.size(second) > 0, "both files were written");
+        LogVerifier.verify(List.of(first, second), expected(4, 500));
+    }
+
+    interface HandlerChoice {
+        ConcurrentRotatingFileHandler forThread(int thread);
+    }
+
+    private static void runThreads(int threads, int records, HandlerChoice choice, Runnable meanwhile)
+            throws InterruptedException {
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Thread writer = new Thread(() -> {
+                for (int sequence = 0; sequence < records; sequence++) {
+                    log(choice.forThread(thread), LogVerifier.record("w", thread, sequence, 40));
+                }
+            });
+            writer.start();
+            started.add(writer);
+        }
+        meanwhile.run();
+        for (Thread writer : started) {
+            writer.join();
+        }
+    }
+
+    private static Map<String, Long> expected(int threads, long records) {
+        Map<String, Long> expected = new java.util.HashMap<>();
+        for (int t = 0; t < threads; t++) {
+            expected.put("w T" + t, records);
+        }
+        return expected;
+    }
+}
