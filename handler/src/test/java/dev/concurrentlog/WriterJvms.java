@@ -1,0 +1,130 @@
+package dev.concurrentlog;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Starts {@link WriterProcess} JVMs configured by a logging.properties, starts them together and waits for them. */
+final class WriterJvms {
+
+    private final Path dir;
+    private final Path log;
+    private final Map<String, String> handlerProperties = new LinkedHashMap<>();
+
+    WriterJvms(Path dir, Path log) {
+        this.dir = dir;
+        this.log = log;
+        handlerProperties.put("fileName", log.toString());
+    }
+
+    WriterJvms property(String name, String value) {
+        handlerProperties.put(name, value);
+        return this;
+    }
+
+    /** Writes the logging.properties for {@code loggers} handler instances on the log file. */
+    Path loggingProperties(int loggers) throws IOException {
+        StringBuilder text = new StringBuilder("loggers=");
+        for (int i = 0; i < loggers; i++) {
+            text.append(i == 0 ? "" : ",").append("writer.h").append(i);
+        }
+        text.append('\n');
+        for (int i = 0; i < loggers; i++) {
+            text.append("logger.writer.h").append(i).append(".handlers=H").append(i).append('\n')
+                    .append("logger.writer.h").append(i).append(".useParentHandlers=false\n")
+                    .append("handler.H").append(i).append('=').append(ConcurrentRotatingFileHandler.class.getName())
+                    .append('\n')
+                    .append("handler.H").append(i).append(".formatter=MESSAGE\n")
+                    .append("handler.H").append(i).append(".errorManager=COUNTING\n")
+                    .append("handler.H").append(i).append(".properties=")
+                    .append(String.join(",", handlerProperties.keySet())).append('\n');
+            for (Map.Entry<String, String> property : handlerProperties.entrySet()) {
+                text.append("handler.H").append(i).append('.').append(property.getKey()).append('=')
+                        .append(property.getValue()).append('\n');
+            }
+        }
+        text.append("formatter.MESSAGE=org.jboss.logmanager.formatters.PatternFormatter\n")
+                .append("formatter.MESSAGE.properties=pattern\n")
+                .append("formatter.MESSAGE.pattern=%s%n\n")
+                .append("errorManager.COUNTING=").append(CountingErrorManager.class.getName()).append('\n');
+        Path file = dir.resolve("logging-" + loggers + ".properties");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    /**
+     * Runs {@code jvms} writers of {@code threads} threads and {@code records} records each, all started at once, and
+     * returns what the verifier expects: "writer thread" to record count.
+     */
+    Map<String, Long> run(int jvms, int threads, int records, int loggersPerJvm) throws Exception {
+        Path properties = loggingProperties(loggersPerJvm);
+        List<Process> processes = new ArrayList<>();
+        Map<String, Long> expected = new LinkedHashMap<>();
+        try {
+            for (int j = 0; j < jvms; j++) {
+                String writer = "p" + j;
+                processes.add(start(properties, writer, threads, records, loggersPerJvm));
+                for (int t = 0; t < threads; t++) {
+                    expected.put(writer + " T" + t, (long) records);
+                }
+            }
+            for (Process process : processes) {
+                BufferedReader out = new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("ready", out.readLine(), "writer did not start: " + stderr(processes.indexOf(process)));
+            }
+            for (Process process : processes) {
+                OutputStream in = process.getOutputStream();
+                in.write("go\n".getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            }
+            for (int j = 0; j < processes.size(); j++) {
+                Process process = processes.get(j);
+                assertTrue(process.waitFor(5, TimeUnit.MINUTES), "writer p" + j + " did not finish in 5 minutes");
+                assertEquals(0, process.exitValue(), "writer p" + j + " failed: " + stderr(j));
+            }
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+        }
+        return expected;
+    }
+
+    private Process start(Path properties, String writer, int threads, int records, int loggers) throws IOException {
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                "-Dlogging.configuration=" + properties.toUri(),
+                "-Dexpected.logmanager.version=" + System.getProperty("expected.logmanager.version", ""),
+                "-cp", System.getProperty("java.class.path"),
+                WriterProcess.class.getName(),
+                writer, Integer.toString(threads), Integer.toString(records), Integer.toString(loggers));
+        return new ProcessBuilder(command)
+                .redirectError(dir.resolve("stderr-" + writer + ".txt").toFile())
+                .start();
+    }
+
+    private String stderr(int jvm) {
+        try {
+            return Files.readString(dir.resolve("stderr-p" + jvm + ".txt"));
+        } catch (IOException e) {
+            return "(no stderr: " + e + ")";
+        }
+    }
+
+    Path log() {
+        return log;
+    }
+}
