@@ -5,6 +5,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.UnaryOperator;
 import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
 
@@ -40,13 +41,16 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     private volatile boolean append = true;
     private volatile boolean rotateOnBoot;
 
-    // Guarded by fileLock's write lock (and read for reading).
-    private LogTarget target = LogTarget.NONE;
-    private boolean closed;
+    // Changed only under fileLock's write lock.
+    private volatile LogTarget target = LogTarget.NONE;
+    private volatile boolean closed;
     private volatile SharedLogFile attached;
 
-    private volatile Charset charset = StandardCharsets.UTF_8;
-    private volatile String charsetName;
+    /** The encoding name last seen and its charset, swapped as one. */
+    private record Encoding(String name, Charset charset) {
+    }
+
+    private volatile Encoding encoding = new Encoding(null, StandardCharsets.UTF_8);
 
     /** Creates a handler with no file; set {@link #setFileName(String) fileName} before it logs. */
     public ConcurrentRotatingFileHandler() {
@@ -59,6 +63,15 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
 
     @Override
     protected void doPublish(ExtLogRecord record) {
+        try {
+            publishRecord(record);
+        } catch (Throwable e) {
+            reportError("Unable to publish a record", e instanceof Exception ex ? ex : new RuntimeException(e),
+                    ErrorManager.GENERIC_FAILURE);
+        }
+    }
+
+    private void publishRecord(ExtLogRecord record) {
         byte[] bytes;
         try {
             Formatter formatter = getFormatter();
@@ -106,7 +119,12 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
                 return file;
             }
             file = SharedLogFile.acquire(target.file(), target.lockFile(), policy.creator());
-            startFailure = file.start(policy, append, rotateOnBoot);
+            try {
+                startFailure = file.start(policy, append, rotateOnBoot);
+            } catch (RuntimeException | Error e) {
+                file.release();
+                throw e;
+            }
             attached = file;
         }
         if (!file.lockPath().equals(target.lockFile())) {
@@ -122,9 +140,10 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     }
 
     /** Swaps the target and detaches from the old file; takes the write lock, so no record is being written. */
-    private void changeTarget(LogTarget newTarget) {
+    private void changeTarget(UnaryOperator<LogTarget> change) {
         fileLock.writeLock().lock();
         try {
+            LogTarget newTarget = change.apply(target);
             if (newTarget.equals(target)) {
                 return;
             }
@@ -148,11 +167,12 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
         if (name == null) {
             return StandardCharsets.UTF_8;
         }
-        if (!name.equals(charsetName)) {
-            charset = Charset.forName(name);
-            charsetName = name;
+        Encoding known = encoding;
+        if (!name.equals(known.name())) {
+            known = new Encoding(name, Charset.forName(name));
+            encoding = known;
         }
-        return charset;
+        return known.charset();
     }
 
     /** Releases the file; records published afterwards are reported and not written. */
@@ -177,7 +197,8 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      */
     public void setFileName(String fileName) {
         checkAccess(this);
-        changeTarget(target.withFile(PathValidator.writableFile("fileName", fileName)));
+        Path path = PathValidator.writableFile("fileName", fileName);
+        changeTarget(current -> current.withFile(path));
     }
 
     /** @return the log file's absolute path, or null if none is set */
@@ -195,7 +216,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     public void setLockFile(String lockFile) {
         checkAccess(this);
         Path path = lockFile == null || lockFile.isEmpty() ? null : PathValidator.writableFile("lockFile", lockFile);
-        changeTarget(target.withLockFile(path));
+        changeTarget(current -> current.withLockFile(path));
     }
 
     /** @return the lock file's absolute path (the default one if none was set), or null if no fileName is set */

@@ -1,6 +1,7 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -18,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * on byte 0 of the lock file, which the kernel drops when a process dies. The lock file is never renamed or deleted.
  * <p>
  * Byte 1 of the lock file carries presence: every JVM that has the lock file open holds a shared lock on it. A JVM that
- * opens the lock file while no other JVM holds presence is the first of its group; {@link #isGroupStart()} tells it
+ * opens the lock file while no other JVM holds presence is the first of its group; {@link #claimGroupStart()} tells it
  * so (this is what {@code rotateOnBoot} and {@code append} use).
  * <p>
  * There is one channel per lock file per JVM (see {@link SharedRegistry}): closing any channel to the file would drop
@@ -82,27 +83,42 @@ final class LockFileGuard {
         if (mutex != null) {
             return;
         }
-        long backoffNanos = TimeUnit.MICROSECONDS.toNanos(50);
-        int reopens = 0;
+        int closures = 0;
         while (true) {
             FileChannel open = openChannel();
             try {
-                mutex = open.lock(MUTEX_BYTE, 1, false);
+                if (everOpened) {
+                    takePresence(open); // after a reopen: presence first, so the gap without it stays short
+                }
+                mutex = acquireMutex(open);
                 if (!everOpened) {
                     everOpened = true;
                     groupStart = probeGroupStart(open);
+                    takePresence(open);
                 }
-                takePresence(open);
                 return;
             } catch (ClosedChannelException | FileLockInterruptionException e) {
-                // an interrupt closed the channel while we waited; remember it and reopen
-                wasInterrupted |= Thread.interrupted();
+                // An interrupt that arrived while we waited closed the channel (and dropped this JVM's locks on the
+                // file): remember it and reopen. Interrupts never fail the records; anything else gives up at last.
+                boolean interrupt = Thread.interrupted() || e instanceof ClosedByInterruptException
+                        || e instanceof FileLockInterruptionException;
+                wasInterrupted |= interrupt;
+                mutex = null;
                 closeChannel();
-                if (++reopens > MAX_REOPENS) {
-                    throw new IOException("Lock file " + path + " was closed " + reopens + " times while locking", e);
+                if (!interrupt && ++closures > MAX_REOPENS) {
+                    throw new IOException("Lock file " + path + " was closed " + closures + " times while locking", e);
                 }
+            }
+        }
+    }
+
+    /** Blocks for the mutex byte; waits out a holder elsewhere in this JVM (another class loader's copy). */
+    private FileLock acquireMutex(FileChannel open) throws IOException {
+        long backoffNanos = TimeUnit.MICROSECONDS.toNanos(50);
+        while (true) {
+            try {
+                return open.lock(MUTEX_BYTE, 1, false);
             } catch (OverlappingFileLockException e) {
-                // another copy of this class (another class loader) holds the lock in this JVM: wait for it
                 LockSupport.parkNanos(backoffNanos);
                 backoffNanos = Math.min(backoffNanos * 2, TimeUnit.MILLISECONDS.toNanos(10));
                 wasInterrupted |= Thread.interrupted();
@@ -127,11 +143,14 @@ final class LockFileGuard {
     }
 
     /**
-     * @return true if no other process had the lock file open when this JVM first locked it (this JVM started its
-     *         group). Valid once the OS lock has been taken.
+     * @return true, once, if no other process had the lock file open when this JVM first locked it (this JVM started
+     *         its group); false to every later caller, so only the first log file started on this lock file in this
+     *         JVM gets the group-start treatment. The OS lock must be held.
      */
-    boolean isGroupStart() {
-        return groupStart;
+    boolean claimGroupStart() {
+        boolean result = groupStart;
+        groupStart = false;
+        return result;
     }
 
     /** Closes the channel, dropping this JVM's locks. Only the registry calls this, for the last reference. */
@@ -156,7 +175,12 @@ final class LockFileGuard {
 
     private static boolean probeGroupStart(FileChannel open) throws IOException {
         // Only ever tried while holding the mutex, so no two processes probe at once.
-        FileLock probe = open.tryLock(PRESENCE_BYTE, 1, false);
+        FileLock probe;
+        try {
+            probe = open.tryLock(PRESENCE_BYTE, 1, false);
+        } catch (OverlappingFileLockException e) {
+            return false; // another copy of the handler in this JVM is present: the group is running
+        }
         if (probe == null) {
             return false;
         }
@@ -166,7 +190,11 @@ final class LockFileGuard {
 
     private void takePresence(FileChannel open) throws IOException {
         if (presence == null || !presence.isValid()) {
-            presence = open.lock(PRESENCE_BYTE, 1, true);
+            try {
+                presence = open.lock(PRESENCE_BYTE, 1, true);
+            } catch (OverlappingFileLockException e) {
+                presence = null; // another copy of the handler in this JVM holds presence for the JVM
+            }
         }
     }
 

@@ -69,6 +69,11 @@ final class SharedLogFile {
         return path;
     }
 
+    /** How many log files this JVM has open (for tests). */
+    static int openFileCount() {
+        return FILES.size();
+    }
+
     Path lockPath() {
         return guard.path();
     }
@@ -88,7 +93,7 @@ final class SharedLogFile {
             BasicFileAttributes current = currentFile(policy);
             if (!startChecked) {
                 startChecked = true;
-                if (guard.isGroupStart() && current.size() > 0) {
+                if (guard.claimGroupStart() && current.size() > 0) {
                     if (!append) {
                         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE,
                                 LinkOption.NOFOLLOW_LINKS)) {
@@ -124,6 +129,9 @@ final class SharedLogFile {
                 problems = drain();
             }
         } finally {
+            if (!record.isDone()) {
+                record.complete(new IOException("Record for " + path + " was not written"));
+            }
             IOException unlockFailure = guard.unlock();
             if (unlockFailure != null) {
                 problems = add(problems, unlockFailure);
@@ -139,6 +147,9 @@ final class SharedLogFile {
     private List<IOException> drain() {
         for (PendingRecord next; (next = queue.poll()) != null; ) {
             batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return null;
         }
         List<IOException> problems = null;
         int written = 0;
@@ -167,12 +178,15 @@ final class SharedLogFile {
             }
             writeRun(runStart, batch.size(), runLength);
             written = batch.size();
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
             IOException failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
             for (int i = written; i < batch.size(); i++) {
                 batch.get(i).complete(failure);
             }
             closeOutput();
+            if (e instanceof Error error) {
+                throw error;
+            }
         } finally {
             batch.clear();
         }

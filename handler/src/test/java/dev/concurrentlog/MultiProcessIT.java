@@ -1,8 +1,17 @@
 package dev.concurrentlog;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.ErrorManager;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,22 +55,101 @@ class MultiProcessIT {
         WriterJvms writers = writers(log).property("rotateOnBoot", "true");
 
         // This JVM has the file open: a writer starting now joins a running group and must not rotate.
-        ConcurrentRotatingFileHandler present = new ConcurrentRotatingFileHandler(log.toString());
-        RecordingErrorManager errors = new RecordingErrorManager();
-        present.setErrorManager(errors);
-        present.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
-        present.publish(new java.util.logging.LogRecord(java.util.logging.Level.INFO,
-                LogVerifier.record("old", 0, 1, 60)));
+        ConcurrentRotatingFileHandler present = presentHandler(log);
+        present.publish(new LogRecord(Level.INFO, LogVerifier.record("old", 0, 1, 60)));
         writers.run(1, 1, 10, 1);
         assertFalse(Files.exists(BackupRotator.backup(log, 1)), "rotated although another process had the file open");
         present.close();
-        errors.assertNoUnexpected();
 
         // Nobody has it open now: the next writer starts a new group and rotates once.
         writers.run(1, 1, 10, 1);
         assertTrue(Files.exists(BackupRotator.backup(log, 1)), "not rotated at the start of a new group");
         assertEquals(12, Files.readAllLines(BackupRotator.backup(log, 1)).size());
         assertEquals(10, Files.readAllLines(log).size());
+    }
+
+    @Test
+    void appendFalseEmptiesTheFileOnlyWhenNoOtherProcessHasItOpen() throws Exception {
+        Path log = dir.resolve("append.log");
+        WriterJvms writers = writers(log).property("append", "false");
+        ConcurrentRotatingFileHandler present = presentHandler(log);
+        present.publish(new LogRecord(Level.INFO, LogVerifier.record("present", 0, 0, 60)));
+
+        writers.run(1, 1, 10, 1);
+        assertEquals(11, Files.readAllLines(log).size(), "a process joining a running group must not empty the file");
+        present.close();
+
+        writers.run(1, 1, 10, 1);
+        assertEquals(10, Files.readAllLines(log).size(), "the first process of a new group empties the file");
+    }
+
+    @Test
+    void interruptWhileWaitingForAnotherProcessLosesNothingAndKeepsTheInterrupt() throws Exception {
+        Path log = dir.resolve("interrupt.log");
+        ConcurrentRotatingFileHandler handler = presentHandler(log);
+        handler.publish(new LogRecord(Level.INFO, "opened"));
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
+                dir.resolve(".interrupt.log.lock").toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertEquals("locked", out.readLine());
+            AtomicBoolean interruptKept = new AtomicBoolean();
+            CountDownLatch publishing = new CountDownLatch(1);
+            Thread waiter = new Thread(() -> {
+                publishing.countDown();
+                handler.publish(new LogRecord(Level.INFO, "from the interrupted thread"));
+                interruptKept.set(Thread.currentThread().isInterrupted());
+            });
+            waiter.start();
+            publishing.await();
+            // the waiter blocks in the OS lock until the holder lets go; interrupt it there, twice
+            for (int i = 0; i < 2; i++) {
+                awaitBlockedInFileLock(waiter);
+                waiter.interrupt();
+            }
+            Thread other = new Thread(() -> handler.publish(new LogRecord(Level.INFO, "from another thread")));
+            other.start();
+            holder.getOutputStream().write('\n');
+            holder.getOutputStream().flush();
+            waiter.join(60_000);
+            other.join(60_000);
+            assertFalse(waiter.isAlive() || other.isAlive(), "publish returned once the other process let go");
+            assertTrue(interruptKept.get(), "the interrupt status survived publish");
+        } finally {
+            holder.destroyForcibly();
+        }
+        handler.close();
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.containsAll(List.of("opened", "from the interrupted thread", "from another thread")));
+    }
+
+    /** Waits until {@code thread} is inside {@code FileChannel.lock}, waiting for the other process. */
+    private static void awaitBlockedInFileLock(Thread thread) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                if (frame.getClassName().endsWith("FileChannelImpl") && frame.getMethodName().equals("lock")) {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("thread never blocked in FileChannel.lock: " + thread.getState());
+    }
+
+    private static ConcurrentRotatingFileHandler presentHandler(Path log) {
+        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler(log.toString());
+        handler.setErrorManager(new ErrorManager() {
+            @Override
+            public synchronized void error(String msg, Exception ex, int code) {
+                throw new AssertionError("unexpected error report " + code + ": " + msg, ex);
+            }
+        });
+        handler.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
+        return handler;
     }
 
     private WriterJvms writers(Path log) {
