@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The demo: two servers of a WildFly 39 managed domain share one rotating log file through concurrent-log-handler.
+#
+# It builds the module, lays out a domain (server-one and server-two in main-server-group) under target/demo,
+# installs the module and configures the handler exactly as the README tells users to, has both servers log under
+# load while the file rotates, prints the files and a summary (records per server, lost, duplicated, torn), and
+# stops the domain, also when interrupted. Needs only a JDK 17: Maven and WildFly come from Maven Central.
+#
+# Settings (environment): DEMO_THREADS (4), DEMO_RECORDS per thread (10000), DEMO_ROTATE_SIZE (256k),
+# DEMO_MANAGEMENT_PORT (39990), DEMO_PORT_OFFSET_ONE (31000), DEMO_PORT_OFFSET_TWO (31150).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")" && pwd)
+DEMO=$ROOT/target/demo
+WILDFLY=$DEMO/wildfly
+THREADS=${DEMO_THREADS:-4}
+RECORDS=${DEMO_RECORDS:-10000}
+ROTATE_SIZE=${DEMO_ROTATE_SIZE:-256k}
+MAX_BACKUP_INDEX=1000
+MGMT=${DEMO_MANAGEMENT_PORT:-39990}
+OFFSET_ONE=${DEMO_PORT_OFFSET_ONE:-31000}
+OFFSET_TWO=${DEMO_PORT_OFFSET_TWO:-31150}
+LOG=$DEMO/logs/shared.log
+TEST_CLASSES=$ROOT/arquillian-tests/target/test-classes
+
+step() { printf '\n==> %s\n' "$*"; }
+cli() { "$WILDFLY/bin/jboss-cli.sh" -c --controller="127.0.0.1:$MGMT" "$@"; }
+
+DOMAIN_PID=
+stop_domain() {
+    [ -n "$DOMAIN_PID" ] || return 0
+    step "Stopping the domain"
+    cli --command="/host=primary:shutdown" > /dev/null 2>&1 || true
+    for _ in $(seq 1 60); do
+        pgrep -f -- "-Djboss.home.dir=$WILDFLY" > /dev/null || break
+        sleep 1
+    done
+    # whatever did not stop in a minute is killed: the demo never leaves a server running
+    pkill -9 -f -- "-Djboss.home.dir=$WILDFLY" 2> /dev/null || true
+    DOMAIN_PID=
+    echo "stopped"
+}
+trap stop_domain EXIT
+trap 'exit 130' INT TERM
+
+step "Building the handler and the module zip (./mvnw install; the first run downloads Maven and WildFly)"
+cd "$ROOT"
+./mvnw --batch-mode --no-transfer-progress --quiet -DskipTests install
+
+step "Laying out WildFly 39 in $WILDFLY"
+rm -rf "$DEMO"
+mkdir -p "$DEMO/logs"
+cp -a "$ROOT/arquillian-tests/target/wildfly-39.0.1.Final" "$WILDFLY"
+rm -rf "$WILDFLY/modules/dev/concurrentlog" "$WILDFLY/domain/configuration/host-arq.xml"
+
+step "Installing the module: unzip dev.concurrentlog-*.zip into \$JBOSS_HOME/modules"
+MODULE_ZIP=$(ls "$ROOT"/module-descriptor/target/dev.concurrentlog-*.zip)
+(cd "$WILDFLY/modules" && jar xf "$MODULE_ZIP")
+ls "$WILDFLY/modules/dev/concurrentlog/main"
+
+step "Starting the domain: server-one and server-two of main-server-group (port offsets $OFFSET_ONE and $OFFSET_TWO)"
+sed -e "s|<server name=\"server-one\" group=\"main-server-group\"/>|<server name=\"server-one\" group=\"main-server-group\"><socket-bindings port-offset=\"$OFFSET_ONE\"/></server>|" \
+    -e "s|port-offset=\"150\"|port-offset=\"$OFFSET_TWO\"|" \
+    "$WILDFLY/domain/configuration/host.xml" > "$WILDFLY/domain/configuration/host-demo.xml"
+"$WILDFLY/bin/domain.sh" --host-config=host-demo.xml -Djboss.management.http.port="$MGMT" \
+    > "$DEMO/domain-console.log" 2>&1 &
+DOMAIN_PID=$!
+for server in server-one server-two; do
+    state=
+    for _ in $(seq 1 180); do
+        state=$(cli --command="/host=primary/server=$server:read-attribute(name=server-state)" 2> /dev/null \
+            | sed -n 's/.*"result" => "\(.*\)".*/\1/p') || true
+        [ "$state" = "running" ] && break
+        kill -0 "$DOMAIN_PID" 2> /dev/null || { echo "the domain stopped; see $DEMO/domain-console.log"; exit 1; }
+        sleep 1
+    done
+    [ "$state" = "running" ] || { echo "$server did not start; see $DEMO/domain-console.log"; exit 1; }
+    echo "$server is running"
+done
+
+step "Configuring the handler in /profile=full with the module's add-handler.cli"
+cat > "$DEMO/handler.properties" <<PROPERTIES
+handler.file=$LOG
+handler.rotateSize=$ROTATE_SIZE
+handler.maxBackupIndex=$MAX_BACKUP_INDEX
+handler.profile=/profile=full
+PROPERTIES
+cli --resolve-parameter-values --file="$WILDFLY/modules/dev/concurrentlog/main/add-handler.cli" \
+    --properties="$DEMO/handler.properties"
+# the load's category goes only to the shared file, so the servers' consoles stay quiet
+cli --command="/profile=full/subsystem=logging/logger=dev.concurrentlog.load:add(level=INFO, use-parent-handlers=false, handlers=[CONCURRENT])"
+
+step "Deploying the load application to main-server-group"
+mkdir -p "$DEMO/war/WEB-INF/classes/dev/concurrentlog/it/app"
+cp "$TEST_CLASSES"/dev/concurrentlog/it/app/*.class "$DEMO/war/WEB-INF/classes/dev/concurrentlog/it/app/"
+jar cf "$DEMO/load.war" -C "$DEMO/war" .
+cli --command="deploy $DEMO/load.war --server-groups=main-server-group"
+
+step "Both servers log $THREADS threads x $RECORDS records at once, rotating at $ROTATE_SIZE"
+java -cp "$TEST_CLASSES" dev.concurrentlog.it.DemoLoad "$THREADS" "$RECORDS" \
+    "server-one=http://127.0.0.1:$((8080 + OFFSET_ONE))/load/" \
+    "server-two=http://127.0.0.1:$((8080 + OFFSET_TWO))/load/"
+
+stop_domain
+
+step "The shared log ($LOG and its backups) and what is in it"
+status=0
+java -cp "$TEST_CLASSES" dev.concurrentlog.it.SharedLogCheck "$LOG" "$MAX_BACKUP_INDEX" \
+    "server-one=${THREADS}x$RECORDS" "server-two=${THREADS}x$RECORDS" || status=$?
+exit $status
