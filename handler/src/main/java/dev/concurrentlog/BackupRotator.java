@@ -1,10 +1,14 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 /**
  * Shifts {@code name} to {@code name.1}, {@code name.1} to {@code name.2} and so on; the backup beyond
@@ -30,24 +34,54 @@ final class BackupRotator {
         if (maxBackupIndex < 1) {
             throw new IllegalArgumentException("maxBackupIndex " + maxBackupIndex);
         }
-        for (int index = 1; index <= maxBackupIndex; index++) {
-            requireRegularOrAbsent(backup(file, index));
+        // One directory listing finds the backups that exist, so a rotation costs what is there, not maxBackupIndex.
+        NavigableSet<Integer> present = existingBackups(file, maxBackupIndex);
+        for (int index : present) {
+            requireRegular(backup(file, index));
         }
-        Files.deleteIfExists(backup(file, maxBackupIndex));
-        for (int index = maxBackupIndex - 1; index >= 1; index--) {
-            Path source = backup(file, index);
-            if (Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
-                Files.move(source, backup(file, index + 1));
-            }
+        if (present.remove(maxBackupIndex)) {
+            Files.delete(backup(file, maxBackupIndex));
+        }
+        for (int index : present.descendingSet()) {
+            Files.move(backup(file, index), backup(file, index + 1));
         }
         Files.move(file, backup(file, 1));
     }
 
-    private static void requireRegularOrAbsent(Path slot) throws IOException {
+    /** The indices from 1 to {@code maxBackupIndex} for which {@code NAME.index} exists, in any form. */
+    private static NavigableSet<Integer> existingBackups(Path file, int maxBackupIndex) throws IOException {
+        String prefix = file.getFileName() + ".";
+        NavigableSet<Integer> present = new TreeSet<>();
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(file.getParent(),
+                sibling -> sibling.getFileName().toString().startsWith(prefix))) {
+            for (Path sibling : siblings) {
+                int index = parseIndex(sibling.getFileName().toString().substring(prefix.length()));
+                if (index >= 1 && index <= maxBackupIndex) {
+                    present.add(index);
+                }
+            }
+        }
+        return present;
+    }
+
+    /** @return the backup index the suffix names (digits, no leading zero), or -1 */
+    private static int parseIndex(String suffix) {
+        if (suffix.isEmpty() || suffix.length() > 9 || suffix.charAt(0) == '0') {
+            return -1;
+        }
+        for (int i = 0; i < suffix.length(); i++) {
+            if (suffix.charAt(i) < '0' || suffix.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Integer.parseInt(suffix);
+    }
+
+    private static void requireRegular(Path slot) throws IOException {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(slot, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return;
         }
         if (!attributes.isRegularFile()) {
