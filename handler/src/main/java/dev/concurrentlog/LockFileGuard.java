@@ -63,6 +63,18 @@ final class LockFileGuard {
         wasInterrupted = Thread.interrupted();
     }
 
+    /** Takes the in-JVM lock if it is free, as {@link #lock()} does; returns false at once if it is not. */
+    boolean tryLock() {
+        if (jvmLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("Lock on " + path + " is already held by this thread");
+        }
+        if (!jvmLock.tryLock()) {
+            return false;
+        }
+        wasInterrupted = Thread.interrupted();
+        return true;
+    }
+
     /** Releases the in-JVM lock (and the file lock, if still held) and restores the interrupt status. */
     IOException unlock() {
         IOException problem = mutex == null ? null : unlockFile();

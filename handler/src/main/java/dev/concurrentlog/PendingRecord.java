@@ -1,6 +1,7 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One formatted record on its way into the file. The thread that publishes it, or any other thread of the same JVM
@@ -10,12 +11,20 @@ final class PendingRecord {
 
     final byte[] bytes;
     final RotationPolicy policy;
+    private final Thread owner = Thread.currentThread();
     private volatile boolean done;
     private IOException failure;
 
     PendingRecord(byte[] bytes, RotationPolicy policy) {
         this.bytes = bytes;
         this.policy = policy;
+    }
+
+    /** Wakes the publishing thread, which waits for its record or for its turn to write. */
+    void wakeOwner() {
+        if (owner != Thread.currentThread()) {
+            LockSupport.unpark(owner);
+        }
     }
 
     boolean isDone() {
@@ -30,5 +39,6 @@ final class PendingRecord {
     void complete(IOException writeFailure) {
         failure = writeFailure;
         done = true;
+        wakeOwner();
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ErrorManager;
 
 /**
@@ -22,8 +23,9 @@ import java.util.logging.ErrorManager;
  * rotated or removed the file (file identity), decides rotation from the file's real size, and writes records whole.
  * <p>
  * Group commit: publishing threads queue their records; whichever thread gets the lock writes every queued record,
- * in queue order, with one write call per run of records between rotations. Each thread's records keep their order
- * because a thread waits until its record is written before it publishes the next one.
+ * in queue order, with one write call per run of records between rotations, and wakes their threads. The others wait
+ * parked, not in line for the lock, so a batch costs one lock acquisition however many threads it serves. Each
+ * thread's records keep their order because a thread waits until its record is written before it publishes the next.
  */
 final class SharedLogFile {
 
@@ -123,19 +125,32 @@ final class SharedLogFile {
     void write(PendingRecord record, ErrorSink errors) {
         queue.add(record);
         List<IOException> problems = null;
-        guard.lock();
-        try {
-            if (!record.isDone()) {
-                problems = drain();
+        boolean interrupted = false;
+        while (!record.isDone()) {
+            if (guard.tryLock()) {
+                try {
+                    if (!record.isDone()) {
+                        problems = addAll(problems, drain());
+                    }
+                } finally {
+                    IOException unlockFailure = guard.unlock();
+                    if (unlockFailure != null) {
+                        problems = add(problems, unlockFailure);
+                    }
+                    // records queued while we wrote: their owners wait parked, so hand the turn to the oldest
+                    PendingRecord next = queue.peek();
+                    if (next != null) {
+                        next.wakeOwner();
+                    }
+                }
+            } else {
+                // another thread is writing: it writes this record too, or hands over the turn when it is done
+                interrupted |= Thread.interrupted();
+                LockSupport.park(this);
             }
-        } finally {
-            if (!record.isDone()) {
-                record.complete(new IOException("Record for " + path + " was not written"));
-            }
-            IOException unlockFailure = guard.unlock();
-            if (unlockFailure != null) {
-                problems = add(problems, unlockFailure);
-            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (problems != null) {
             for (IOException problem : problems) {
@@ -290,6 +305,17 @@ final class SharedLogFile {
             guard.unlock();
         }
         GUARDS.release(guard.path(), guard, LockFileGuard::close);
+    }
+
+    private static List<IOException> addAll(List<IOException> list, List<IOException> more) {
+        if (more == null) {
+            return list;
+        }
+        if (list == null) {
+            return more;
+        }
+        list.addAll(more);
+        return list;
     }
 
     private static List<IOException> add(List<IOException> list, IOException problem) {
