@@ -1,0 +1,96 @@
+package dev.concurrentlog.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * Benchmark records (about 180 bytes: {@code W<writer> T<thread> S<seq> <payload> C<crc>}) and the integrity count
+ * of a run: records lost, duplicated and torn, over the log and all its backups.
+ */
+final class Records {
+
+    static final int PAYLOAD = 140;
+
+    private Records() {
+    }
+
+    static String record(String writer, int thread, int sequence) {
+        StringBuilder body = new StringBuilder(200)
+                .append('W').append(writer).append(" T").append(thread).append(" S").append(sequence).append(' ');
+        for (int i = 0; i < PAYLOAD; i++) {
+            body.append((char) ('a' + (sequence + i) % 26));
+        }
+        String text = body.toString();
+        return text + " C" + crc(text);
+    }
+
+    private static String crc(String text) {
+        CRC32 crc = new CRC32();
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
+        return String.format("%08x", crc.getValue());
+    }
+
+    /** What a run left in the files. */
+    record Integrity(long found, long lost, long duplicated, long torn, long bytes) {
+    }
+
+    /** The log's backups that exist, highest index first, then the log. */
+    static List<Path> files(Path log) {
+        List<Path> files = new ArrayList<>();
+        for (int index = Writer.BACKUPS; index >= 1; index--) {
+            Path backup = log.resolveSibling(log.getFileName() + "." + index);
+            if (Files.exists(backup)) {
+                files.add(backup);
+            }
+        }
+        if (Files.exists(log)) {
+            files.add(log);
+        }
+        return files;
+    }
+
+    /** Counts against what was written: {@code writers} processes of {@code threads} threads and {@code records}. */
+    static Integrity check(Path log, int writers, int threads, int records) throws IOException {
+        Map<String, BitSet> seen = new HashMap<>();
+        long found = 0;
+        long duplicated = 0;
+        long torn = 0;
+        long bytes = 0;
+        for (Path file : files(log)) {
+            bytes += Files.size(file);
+            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    int crcAt = line.lastIndexOf(" C");
+                    int threadAt = line.indexOf(" T");
+                    int sequenceAt = line.indexOf(" S", threadAt + 1);
+                    int payloadAt = line.indexOf(' ', sequenceAt + 2);
+                    if (!line.startsWith("W") || crcAt < 0 || threadAt < 0 || sequenceAt < 0 || payloadAt < 0
+                            || !crc(line.substring(0, crcAt)).equals(line.substring(crcAt + 2))) {
+                        torn++;
+                        continue;
+                    }
+                    String key = line.substring(1, sequenceAt);
+                    int sequence = Integer.parseInt(line.substring(sequenceAt + 2, payloadAt));
+                    BitSet bits = seen.computeIfAbsent(key, k -> new BitSet(records));
+                    if (bits.get(sequence)) {
+                        duplicated++;
+                    } else {
+                        bits.set(sequence);
+                        found++;
+                    }
+                }
+            }
+        }
+        long expected = (long) writers * threads * records;
+        return new Integrity(found, expected - found, duplicated, torn, bytes);
+    }
+}

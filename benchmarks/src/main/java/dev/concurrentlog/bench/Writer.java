@@ -1,0 +1,186 @@
+package dev.concurrentlog.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.FileAppender;
+import dev.concurrentlog.ConcurrentRotatingFileHandler;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.impl.Log4jLogEvent;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.apache.logging.log4j.message.SimpleMessage;
+import org.jboss.logmanager.handlers.FileHandler;
+import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
+
+/** The writers the benchmarks compare, each opening a {@link Sink} on the shared file. */
+enum Writer {
+
+    /** This handler, autoFlush=true: each record is in the file when publish returns. Rotates at 10m. */
+    CRH_SYNC("concurrent-log-handler autoFlush=true", true, true) {
+        @Override
+        Sink open(Path file) {
+            return handler(concurrent(file, true));
+        }
+    },
+    /** This handler, autoFlush=false. Rotates at 10m. */
+    CRH_ASYNC("concurrent-log-handler autoFlush=false", true, true) {
+        @Override
+        Sink open(Path file) {
+            return handler(concurrent(file, false));
+        }
+    },
+    /** jboss-logmanager SizeRotatingFileHandler, append=true, rotating at 10m: unsafe across processes. */
+    JBOSS_SIZE("jboss-logmanager SizeRotatingFileHandler", false, true) {
+        @Override
+        Sink open(Path file) throws IOException {
+            SizeRotatingFileHandler handler = new SizeRotatingFileHandler(file.toFile(), true, ROTATE_SIZE, BACKUPS);
+            handler.setAutoFlush(true);
+            return handler(handler);
+        }
+    },
+    /** jboss-logmanager FileHandler, append=true, no rotation: unsafe across processes. */
+    JBOSS_FILE("jboss-logmanager FileHandler", false, false) {
+        @Override
+        Sink open(Path file) throws IOException {
+            FileHandler handler = new FileHandler(file.toFile(), true);
+            handler.setAutoFlush(true);
+            return handler(handler);
+        }
+    },
+    /** Logback FileAppender, prudent=true (file locking), which cannot rotate by size. */
+    LOGBACK_PRUDENT("Logback FileAppender prudent=true", true, false) {
+        @Override
+        Sink open(Path file) {
+            LoggerContext context = new LoggerContext();
+            context.setMDCAdapter(new LogbackMDCAdapter());
+            PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+            encoder.setContext(context);
+            encoder.setPattern("%msg%n");
+            encoder.start();
+            FileAppender<ILoggingEvent> appender = new FileAppender<>();
+            appender.setContext(context);
+            appender.setFile(file.toString());
+            appender.setAppend(true);
+            appender.setPrudent(true);
+            appender.setEncoder(encoder);
+            appender.start();
+            ch.qos.logback.classic.Logger logger = context.getLogger("bench");
+            logger.setAdditive(false);
+            logger.addAppender(appender);
+            return new Sink() {
+                @Override
+                public void write(String line) {
+                    logger.info(line);
+                }
+
+                @Override
+                public void close() {
+                    context.stop();
+                }
+            };
+        }
+    },
+    /** Log4j2 FileAppender, locking=true, which cannot rotate. */
+    LOG4J2_LOCKING("Log4j2 FileAppender locking=true", true, false) {
+        @Override
+        Sink open(Path file) {
+            org.apache.logging.log4j.core.appender.FileAppender appender =
+                    org.apache.logging.log4j.core.appender.FileAppender.newBuilder()
+                            .setName("bench")
+                            .withFileName(file.toString())
+                            .withAppend(true)
+                            .withLocking(true)
+                            .setImmediateFlush(true)
+                            .setLayout(PatternLayout.newBuilder().withPattern("%m%n").build())
+                            .build();
+            appender.start();
+            return new Sink() {
+                @Override
+                public void write(String line) {
+                    LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("bench")
+                            .setLevel(org.apache.logging.log4j.Level.INFO).setMessage(new SimpleMessage(line)).build();
+                    appender.append(event);
+                }
+
+                @Override
+                public void close() {
+                    appender.stop();
+                }
+            };
+        }
+    },
+    /** One write per record to a file opened with O_APPEND, no lock, no rotation: the unsafe baseline. */
+    O_APPEND("plain O_APPEND write, no lock", false, false) {
+        @Override
+        Sink open(Path file) throws IOException {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            return new Sink() {
+                @Override
+                public void write(String line) throws IOException {
+                    channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+                }
+
+                @Override
+                public void close() throws IOException {
+                    channel.close();
+                }
+            };
+        }
+    };
+
+    static final long ROTATE_SIZE = 10L * 1024 * 1024;
+    static final int BACKUPS = 10_000;
+
+    final String label;
+    final boolean safe;
+    final boolean rotates;
+
+    Writer(String label, boolean safe, boolean rotates) {
+        this.label = label;
+        this.safe = safe;
+        this.rotates = rotates;
+    }
+
+    abstract Sink open(Path file) throws IOException;
+
+    private static ConcurrentRotatingFileHandler concurrent(Path file, boolean autoFlush) {
+        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler(file.toString());
+        handler.setRotateSize(Long.toString(ROTATE_SIZE));
+        handler.setMaxBackupIndex(BACKUPS);
+        handler.setAutoFlush(autoFlush);
+        return handler;
+    }
+
+    private static Sink handler(Handler handler) {
+        handler.setFormatter(new Formatter() {
+            @Override
+            public String format(LogRecord record) {
+                return record.getMessage() + "\n";
+            }
+        });
+        return new Sink() {
+            @Override
+            public void write(String line) {
+                handler.publish(new LogRecord(Level.INFO, line));
+            }
+
+            @Override
+            public void close() {
+                handler.close();
+            }
+        };
+    }
+}
