@@ -84,7 +84,8 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
             reportError("Unable to format the record", e, ErrorManager.FORMAT_FAILURE);
             return;
         }
-        PendingRecord pending = new PendingRecord(bytes, policy);
+        PendingRecord pending = isAutoFlush() ? PendingRecord.waiting(bytes, policy)
+                : PendingRecord.buffered(bytes, policy, this::reportError);
         String problem = null;
         fileLock.readLock().lock();
         try {
@@ -100,7 +101,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
         }
         if (problem != null) {
             reportError(problem, null, ErrorManager.WRITE_FAILURE);
-        } else if (pending.failure() != null) {
+        } else if (pending.isWaited() && pending.failure() != null) {
             reportError("Unable to write a record: " + pending.failure().getMessage(), pending.failure(),
                     ErrorManager.WRITE_FAILURE);
         }
@@ -175,13 +176,37 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
         return known.charset();
     }
 
-    /** Releases the file; records published afterwards are reported and not written. */
+    /**
+     * Writes the records buffered with {@code autoFlush=false} (with {@code autoFlush=true} every record is in the file
+     * when {@code publish} returns).
+     */
+    @Override
+    public void flush() {
+        fileLock.readLock().lock();
+        try {
+            SharedLogFile file = attached;
+            if (file != null) {
+                file.flushBuffered();
+            }
+        } catch (RuntimeException e) {
+            reportError("Unable to flush", e, ErrorManager.FLUSH_FAILURE);
+        } finally {
+            fileLock.readLock().unlock();
+        }
+        super.flush();
+    }
+
+    /** Writes buffered records and releases the file; records published afterwards are reported and not written. */
     @Override
     public void close() {
         checkAccess(this);
         fileLock.writeLock().lock();
         try {
             closed = true;
+            SharedLogFile file = attached;
+            if (file != null) {
+                file.flushBuffered();
+            }
             detach();
         } finally {
             fileLock.writeLock().unlock();

@@ -5,24 +5,45 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One formatted record on its way into the file. The thread that publishes it, or any other thread of the same JVM
- * that holds the lock first (group commit), writes it; the publishing thread waits until it is {@link #isDone() done}.
+ * that holds the lock first (group commit), writes it. A waiting record's publisher waits until it is
+ * {@link #isDone() done}; a buffered record's publisher (autoFlush=false) has gone on, so a failure is reported to
+ * its handler by whichever thread wrote it.
  */
 final class PendingRecord {
 
     final byte[] bytes;
     final RotationPolicy policy;
-    private final Thread owner = Thread.currentThread();
+    /** The publishing thread if it waits for this record, or null for a buffered record. */
+    private final Thread owner;
+    /** Where a buffered record's failure goes. */
+    final SharedLogFile.ErrorSink errors;
     private volatile boolean done;
     private IOException failure;
 
-    PendingRecord(byte[] bytes, RotationPolicy policy) {
+    private PendingRecord(byte[] bytes, RotationPolicy policy, Thread owner, SharedLogFile.ErrorSink errors) {
         this.bytes = bytes;
         this.policy = policy;
+        this.owner = owner;
+        this.errors = errors;
+    }
+
+    /** A record whose publisher waits until it is in the file (autoFlush=true). */
+    static PendingRecord waiting(byte[] bytes, RotationPolicy policy) {
+        return new PendingRecord(bytes, policy, Thread.currentThread(), null);
+    }
+
+    /** A record whose publisher does not wait (autoFlush=false); failures go to {@code errors}. */
+    static PendingRecord buffered(byte[] bytes, RotationPolicy policy, SharedLogFile.ErrorSink errors) {
+        return new PendingRecord(bytes, policy, null, errors);
+    }
+
+    boolean isWaited() {
+        return owner != null;
     }
 
     /** Wakes the publishing thread, which waits for its record or for its turn to write. */
     void wakeOwner() {
-        if (owner != Thread.currentThread()) {
+        if (owner != null && owner != Thread.currentThread()) {
             LockSupport.unpark(owner);
         }
     }

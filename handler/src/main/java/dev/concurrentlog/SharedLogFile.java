@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ErrorManager;
 
@@ -32,12 +33,17 @@ final class SharedLogFile {
     private static final SharedRegistry<Path, SharedLogFile> FILES = new SharedRegistry<>();
     private static final SharedRegistry<Path, LockFileGuard> GUARDS = new SharedRegistry<>();
 
+    /** Buffered records (autoFlush=false) are written once they reach this many bytes. */
+    static final long BUFFER_LIMIT = 64 * 1024;
+
     /** How long after a failed rotation this JVM waits before it tries again. */
     static volatile long rotationRetryNanos = TimeUnit.SECONDS.toNanos(1);
 
     private final Path path;
     private final LockFileGuard guard;
     private final ConcurrentLinkedQueue<PendingRecord> queue = new ConcurrentLinkedQueue<>();
+    /** Bytes of buffered (autoFlush=false) records in the queue. */
+    private final AtomicLong bufferedBytes = new AtomicLong();
 
     // All below are guarded by the guard's lock.
     private FileOutputStream out;
@@ -47,6 +53,8 @@ final class SharedLogFile {
     private long rotationFailedAt;
     private byte[] batchBuffer = new byte[16 * 1024];
     private final List<PendingRecord> batch = new ArrayList<>();
+    private final List<PendingRecord> failedBufferedRecords = new ArrayList<>();
+    private final List<PendingRecord> markers = new ArrayList<>();
 
     private SharedLogFile(Path path, LockFileGuard guard) {
         this.path = path;
@@ -124,24 +132,46 @@ final class SharedLogFile {
      */
     void write(PendingRecord record, ErrorSink errors) {
         queue.add(record);
+        if (record.isWaited()) {
+            writeUntilDone(record, errors);
+        } else if (bufferedBytes.addAndGet(record.bytes.length) < BUFFER_LIMIT) {
+            BufferFlusher.watch(this);
+        } else {
+            flushBuffered(errors);
+        }
+    }
+
+    /** Writes whatever is buffered now (flush, close, the flusher thread, JVM shutdown). */
+    void flushBuffered() {
+        flushBuffered((message, exception, code) -> {
+            // with no handler to tell, problems of the file are reported with the records that failed
+        });
+    }
+
+    /** Writes everything queued before this call; returns once it is written (or has failed). */
+    void flushBuffered(ErrorSink errors) {
+        PendingRecord marker = PendingRecord.waiting(new byte[0], null);
+        queue.add(marker);
+        writeUntilDone(marker, errors);
+    }
+
+    private void writeUntilDone(PendingRecord record, ErrorSink errors) {
         List<IOException> problems = null;
+        List<PendingRecord> failedBuffered = null;
         boolean interrupted = false;
         while (!record.isDone()) {
             if (guard.tryLock()) {
                 try {
                     if (!record.isDone()) {
                         problems = addAll(problems, drain());
+                        failedBuffered = takeFailedBuffered(failedBuffered);
                     }
                 } finally {
                     IOException unlockFailure = guard.unlock();
                     if (unlockFailure != null) {
                         problems = add(problems, unlockFailure);
                     }
-                    // records queued while we wrote: their owners wait parked, so hand the turn to the oldest
-                    PendingRecord next = queue.peek();
-                    if (next != null) {
-                        next.wakeOwner();
-                    }
+                    wakeNextWaiter();
                 }
             } else {
                 // another thread is writing: it writes this record too, or hands over the turn when it is done
@@ -157,15 +187,48 @@ final class SharedLogFile {
                 errors.report(problem.getMessage(), problem, ErrorManager.GENERIC_FAILURE);
             }
         }
+        if (failedBuffered != null) {
+            for (PendingRecord failed : failedBuffered) {
+                failed.errors.report("Unable to write a buffered record: " + failed.failure().getMessage(),
+                        failed.failure(), ErrorManager.WRITE_FAILURE);
+            }
+        }
+    }
+
+    /** Records queued while we wrote have waiting owners parked: hand the turn to the oldest of them. */
+    private void wakeNextWaiter() {
+        for (PendingRecord next : queue) {
+            if (next.isWaited()) {
+                next.wakeOwner();
+                return;
+            }
+        }
     }
 
     private List<IOException> drain() {
+        long buffered = 0;
         for (PendingRecord next; (next = queue.poll()) != null; ) {
+            if (next.policy == null) {
+                markers.add(next); // a flush: done once everything queued before it is written
+                continue;
+            }
             batch.add(next);
+            if (!next.isWaited()) {
+                buffered += next.bytes.length;
+            }
         }
-        if (batch.isEmpty()) {
-            return null;
+        bufferedBytes.addAndGet(-buffered);
+        try {
+            return batch.isEmpty() ? null : writeBatch();
+        } finally {
+            for (PendingRecord marker : markers) {
+                marker.complete(null);
+            }
+            markers.clear();
         }
+    }
+
+    private List<IOException> writeBatch() {
         List<IOException> problems = null;
         int written = 0;
         try {
@@ -196,7 +259,11 @@ final class SharedLogFile {
         } catch (Throwable e) {
             IOException failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
             for (int i = written; i < batch.size(); i++) {
-                batch.get(i).complete(failure);
+                PendingRecord failed = batch.get(i);
+                failed.complete(failure);
+                if (!failed.isWaited()) {
+                    failedBufferedRecords.add(failed);
+                }
             }
             closeOutput();
             if (e instanceof Error error) {
@@ -298,6 +365,7 @@ final class SharedLogFile {
     }
 
     private void close() {
+        flushBuffered();
         guard.lock();
         try {
             closeOutput();
@@ -305,6 +373,17 @@ final class SharedLogFile {
             guard.unlock();
         }
         GUARDS.release(guard.path(), guard, LockFileGuard::close);
+    }
+
+    /** Moves the buffered records that failed in the last drain out of the lock, to be reported after it. */
+    private List<PendingRecord> takeFailedBuffered(List<PendingRecord> list) {
+        if (failedBufferedRecords.isEmpty()) {
+            return list;
+        }
+        List<PendingRecord> result = list == null ? new ArrayList<>() : list;
+        result.addAll(failedBufferedRecords);
+        failedBufferedRecords.clear();
+        return result;
     }
 
     private static List<IOException> addAll(List<IOException> list, List<IOException> more) {

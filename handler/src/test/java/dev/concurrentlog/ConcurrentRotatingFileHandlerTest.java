@@ -295,6 +295,57 @@ class ConcurrentRotatingFileHandlerTest {
         assertFalse(Files.exists(BackupRotator.backup(log, 1)));
     }
 
+    // ---- autoFlush=false: buffered records
+
+    @Test
+    void bufferedRecordsAreWrittenOnFlushCloseAndWithinTheMaximumDelay() throws Exception {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setAutoFlush(false);
+        log(handler, "one");
+        handler.flush();
+        assertEquals("one\n", Files.readString(log), "flush writes what is buffered");
+
+        log(handler, "two");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!Files.readString(log).contains("two") && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals("one\ntwo\n", Files.readString(log), "written by the flusher without any flush");
+
+        log(handler, "three");
+        handler.close();
+        assertEquals("one\ntwo\nthree\n", Files.readString(log), "close writes what is buffered");
+    }
+
+    @Test
+    void bufferedRecordsAreWrittenWhenTheBufferIsFullAndKeepTheirOrder() throws Exception {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setAutoFlush(false);
+        handler.setRotateSize("64k");
+        handler.setMaxBackupIndex(1000);
+        runThreads(4, 3_000, thread -> handler, () -> { });
+        assertTrue(Files.exists(BackupRotator.backup(log, 1)), "full buffers were written and rotated without flush");
+        handler.flush();
+        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 1000), expected(4, 3_000));
+        LogVerifier.verifySizes(log, 1000, 64 * 1024, 80);
+    }
+
+    @Test
+    void bufferedRecordThatCannotBeWrittenIsReported() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setAutoFlush(false);
+        log(handler, "one");
+        handler.flush();
+        Files.delete(log);
+        Files.createDirectory(log);
+        log(handler, "lost: the path is now a directory");
+        handler.flush();
+        assertEquals(1, errors.takeAll(ErrorManager.WRITE_FAILURE).size());
+    }
+
     // ---- errors never escape publish
 
     @Test

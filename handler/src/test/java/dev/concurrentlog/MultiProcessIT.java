@@ -49,6 +49,13 @@ class MultiProcessIT {
     }
 
     @Test
+    void fourJvmsWithBufferedRecordsShareOneRotatingFile() throws Exception {
+        Path log = dir.resolve("shared.log");
+        Map<String, Long> expected = writers(log).property("autoFlush", "false").run(4, 4, 2_500, 2);
+        verify(log, expected);
+    }
+
+    @Test
     void rotateOnBootRotatesOnlyWhenNoOtherProcessHasTheFileOpen() throws Exception {
         Path log = dir.resolve("boot.log");
         Files.writeString(log, LogVerifier.record("old", 0, 0, 60) + "\n");
