@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Bounds how long buffered records (autoFlush=false) stay in memory: one daemon thread per JVM writes every file's
- * buffered records at least every {@link #MAX_DELAY_NANOS}, and a shutdown hook writes them when the JVM exits.
+ * buffered records at least every {@link #MAX_DELAY_NANOS}, and a shutdown hook writes every open file's when the JVM
+ * exits.
  */
 final class BufferFlusher {
 
@@ -42,7 +43,9 @@ final class BufferFlusher {
         Thread flusher = new Thread(BufferFlusher::run, "concurrent-log-handler flusher");
         flusher.setDaemon(true);
         flusher.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(BufferFlusher::flushAll,
+        // At exit, every open file is flushed, including one the flusher thread has just taken out of the set: the
+        // flush waits for the lock, so it also waits for a write the flusher has under way.
+        Runtime.getRuntime().addShutdownHook(new Thread(SharedLogFile::flushAllOpen,
                 "concurrent-log-handler shutdown flush"));
         thread = flusher;
     }

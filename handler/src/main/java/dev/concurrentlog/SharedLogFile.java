@@ -79,6 +79,13 @@ final class SharedLogFile {
         return path;
     }
 
+    /** Writes what every open file of this JVM has buffered; returns once it is written. */
+    static void flushAllOpen() {
+        for (SharedLogFile file : FILES.values()) {
+            file.flushBuffered();
+        }
+    }
+
     /** How many log files this JVM has open (for tests). */
     static int openFileCount() {
         return FILES.size();

@@ -1,6 +1,8 @@
 package dev.concurrentlog;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -41,6 +43,13 @@ final class SharedRegistry<K, V> {
             entries.remove(key);
             closer.accept(value);
         }
+    }
+
+    /** A snapshot of the objects in use. */
+    synchronized List<V> values() {
+        List<V> values = new ArrayList<>(entries.size());
+        entries.values().forEach(entry -> values.add(entry.value));
+        return values;
     }
 
     /** For tests: how many keys are in use. */
