@@ -1,19 +1,11 @@
 package dev.concurrentlog;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ErrorManager;
@@ -36,8 +28,6 @@ final class SharedLogFile {
     /** Buffered records (autoFlush=false) are written once they reach this many bytes. */
     static final long BUFFER_LIMIT = 64 * 1024;
 
-    /** How long after a failed rotation this JVM waits before it tries again. */
-    static volatile long rotationRetryNanos = TimeUnit.SECONDS.toNanos(1);
 
     private final Path path;
     private final LockFileGuard guard;
@@ -46,11 +36,8 @@ final class SharedLogFile {
     private final AtomicLong bufferedBytes = new AtomicLong();
 
     // All below are guarded by the guard's lock.
-    private FileOutputStream out;
-    private Object fileKey;
+    private final LogFileOutput output;
     private boolean startChecked;
-    private boolean rotationFailed;
-    private long rotationFailedAt;
     private byte[] batchBuffer = new byte[16 * 1024];
     private final List<PendingRecord> batch = new ArrayList<>();
     private final List<PendingRecord> failedBufferedRecords = new ArrayList<>();
@@ -59,6 +46,7 @@ final class SharedLogFile {
     private SharedLogFile(Path path, LockFileGuard guard) {
         this.path = path;
         this.guard = guard;
+        this.output = new LogFileOutput(path);
     }
 
     /**
@@ -107,17 +95,14 @@ final class SharedLogFile {
         guard.lock();
         try {
             guard.lockFile();
-            BasicFileAttributes current = currentFile(policy);
+            BasicFileAttributes current = output.current(policy);
             if (!startChecked) {
                 startChecked = true;
                 if (guard.claimGroupStart() && current.size() > 0) {
                     if (!append) {
-                        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE,
-                                LinkOption.NOFOLLOW_LINKS)) {
-                            channel.truncate(0);
-                        }
+                        output.truncate();
                     } else if (rotateOnBoot && policy.maxBackupIndex() > 0) {
-                        rotate(policy);
+                        output.rotate(policy);
                     }
                 }
             }
@@ -241,23 +226,23 @@ final class SharedLogFile {
         try {
             guard.lockFile();
             RotationPolicy first = batch.get(0).policy;
-            long size = currentFile(first).size();
+            long size = output.current(first).size();
             int runStart = 0;
             long runLength = 0;
             for (int i = 0; i < batch.size(); i++) {
                 PendingRecord next = batch.get(i);
-                if (next.policy.rotationDue(size + runLength, next.bytes.length) && rotationAllowed()) {
+                if (next.policy.rotationDue(size + runLength, next.bytes.length) && output.rotationAllowed()) {
                     writeRun(runStart, i, runLength);
                     written = i;
                     size += runLength;
                     runStart = i;
                     runLength = 0;
                     try {
-                        rotate(next.policy);
+                        output.rotate(next.policy);
                     } catch (IOException e) {
                         problems = add(problems, e);
                     }
-                    size = currentFile(next.policy).size();
+                    size = output.current(next.policy).size();
                 }
                 runLength += next.bytes.length;
             }
@@ -272,7 +257,7 @@ final class SharedLogFile {
                     failedBufferedRecords.add(failed);
                 }
             }
-            closeOutput();
+            output.close();
             if (e instanceof Error error) {
                 throw error;
             }
@@ -288,7 +273,7 @@ final class SharedLogFile {
             return;
         }
         if (to - from == 1) {
-            out.write(batch.get(from).bytes);
+            output.write(batch.get(from).bytes, batch.get(from).bytes.length);
         } else {
             if (length > Integer.MAX_VALUE - 8) {
                 throw new IOException("Batch of " + length + " bytes is too large");
@@ -302,72 +287,10 @@ final class SharedLogFile {
                 System.arraycopy(bytes, 0, batchBuffer, offset, bytes.length);
                 offset += bytes.length;
             }
-            out.write(batchBuffer, 0, offset);
+            output.write(batchBuffer, offset);
         }
         for (int i = from; i < to; i++) {
             batch.get(i).complete(null);
-        }
-    }
-
-    private boolean rotationAllowed() {
-        return !rotationFailed || System.nanoTime() - rotationFailedAt >= rotationRetryNanos;
-    }
-
-    private void rotate(RotationPolicy policy) throws IOException {
-        closeOutput();
-        try {
-            BackupRotator.rotate(path, policy.maxBackupIndex());
-            rotationFailed = false;
-        } catch (IOException e) {
-            rotationFailed = true;
-            rotationFailedAt = System.nanoTime();
-            throw new IOException("Unable to rotate " + path + " (records stay in it, rotation is retried): "
-                    + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Makes sure the open stream writes the file now at {@link #path}, opening (and creating) it if there is none, it
-     * was rotated or removed by another process, or it was replaced. Returns the file's attributes, read from disk.
-     */
-    private BasicFileAttributes currentFile(RotationPolicy policy) throws IOException {
-        BasicFileAttributes attributes = readAttributes();
-        if (out != null && attributes != null && Objects.equals(attributes.fileKey(), fileKey)) {
-            return attributes;
-        }
-        closeOutput();
-        policy.creator().createIfMissing(path);
-        // Identity is read before opening: if the path changes in between, the next check sees it and reopens.
-        attributes = readAttributes();
-        if (attributes == null) {
-            throw new NoSuchFileException(path.toString(), null, "removed while being opened");
-        }
-        if (!attributes.isRegularFile()) {
-            throw new IOException(path + " is not a regular file; refusing to write through it");
-        }
-        out = new FileOutputStream(path.toFile(), true);
-        fileKey = attributes.fileKey();
-        return attributes;
-    }
-
-    private BasicFileAttributes readAttributes() throws IOException {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    private void closeOutput() {
-        FileOutputStream open = out;
-        out = null;
-        fileKey = null;
-        if (open != null) {
-            try {
-                open.close();
-            } catch (IOException ignored) {
-                // every byte was already handed to the OS by write; there is nothing to flush
-            }
         }
     }
 
@@ -375,7 +298,7 @@ final class SharedLogFile {
         flushBuffered();
         guard.lock();
         try {
-            closeOutput();
+            output.close();
         } finally {
             guard.unlock();
         }

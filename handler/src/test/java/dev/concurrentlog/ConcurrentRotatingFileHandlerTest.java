@@ -44,7 +44,7 @@ class ConcurrentRotatingFileHandlerTest {
     void closeHandlersAndCheckReports() {
         handlers.forEach(ConcurrentRotatingFileHandler::close);
         errors.assertNoUnexpected();
-        SharedLogFile.rotationRetryNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        LogFileOutput.rotationRetryNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     }
 
     private ConcurrentRotatingFileHandler handler(Path log) {
@@ -208,7 +208,7 @@ class ConcurrentRotatingFileHandlerTest {
 
         Files.delete(obstacle.resolve("inside"));
         Files.delete(obstacle);
-        SharedLogFile.rotationRetryNanos = 0;
+        LogFileOutput.rotationRetryNanos = 0;
         log(handler, LogVerifier.record("w", 0, 100, 40));
         assertTrue(Files.isRegularFile(obstacle), "rotation resumed");
         LogVerifier.verify(LogVerifier.filesOldestFirst(log, 2), Map.of("w T0", 101L));
