@@ -34,6 +34,8 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     /** Publish holds the read lock; changing the file or closing holds the write lock. */
     private final ReentrantReadWriteLock fileLock = new ReentrantReadWriteLock();
     private final Object attachMonitor = new Object();
+    /** This handler's {@code reportError}, made once rather than per record. */
+    private final SharedLogFile.ErrorSink errorSink = this::reportError;
 
     private volatile RotationPolicy policy =
             new RotationPolicy(ByteSize.parse("rotateSize", DEFAULT_ROTATE_SIZE), 1, FileCreator.DEFAULT);
@@ -85,7 +87,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
             return;
         }
         PendingRecord pending = isAutoFlush() ? PendingRecord.waiting(bytes, policy)
-                : PendingRecord.buffered(bytes, policy, this::reportError);
+                : PendingRecord.buffered(bytes, policy, errorSink);
         String problem = null;
         fileLock.readLock().lock();
         try {
@@ -94,7 +96,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
                 problem = closed ? "Handler is closed; record not written"
                         : "Property \"fileName\" is not set; record not written";
             } else {
-                file.write(pending, this::reportError);
+                file.write(pending, errorSink);
             }
         } finally {
             fileLock.readLock().unlock();

@@ -20,12 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class WriterJvms {
 
     private final Path dir;
-    private final Path log;
     private final Map<String, String> handlerProperties = new LinkedHashMap<>();
 
     WriterJvms(Path dir, Path log) {
         this.dir = dir;
-        this.log = log;
         handlerProperties.put("fileName", log.toString());
     }
 
@@ -122,9 +120,5 @@ final class WriterJvms {
         } catch (IOException e) {
             return "(no stderr: " + e + ")";
         }
-    }
-
-    Path log() {
-        return log;
     }
 }
