@@ -1,6 +1,7 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import org.jboss.logmanager.formatters.PatternFormatter;
 public class ConcurrentRotatingFileHandler extends ExtHandler {
 
     static final String DEFAULT_ROTATE_SIZE = "10m";
+    static final String DEFAULT_LOCK_TIMEOUT = "10s";
     private static final Formatter DEFAULT_FORMATTER =
             new PatternFormatter("%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c] (%t) %s%e%n");
 
@@ -37,9 +39,11 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     /** This handler's {@code reportError}, made once rather than per record. */
     private final SharedLogFile.ErrorSink errorSink = this::reportError;
 
-    private volatile RotationPolicy policy =
-            new RotationPolicy(ByteSize.parse("rotateSize", DEFAULT_ROTATE_SIZE), 1, FileCreator.DEFAULT);
+    private volatile WritePolicy policy =
+            new WritePolicy(ByteSize.parse("rotateSize", DEFAULT_ROTATE_SIZE), 1, FileCreator.DEFAULT,
+                    TimeSpan.parseNanos("lockTimeout", DEFAULT_LOCK_TIMEOUT));
     private volatile String rotateSize = DEFAULT_ROTATE_SIZE;
+    private volatile String lockTimeout = DEFAULT_LOCK_TIMEOUT;
     private volatile boolean append = true;
     private volatile boolean rotateOnBoot;
 
@@ -217,6 +221,28 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     }
 
     /**
+     * The character set records are written in; default UTF-8.
+     *
+     * @throws UnsupportedEncodingException naming the property and the value if this JVM has no such character set
+     */
+    @Override
+    public void setEncoding(String encoding) throws UnsupportedEncodingException {
+        if (encoding != null) {
+            boolean known;
+            try {
+                known = Charset.isSupported(encoding);
+            } catch (IllegalArgumentException e) {
+                known = false;
+            }
+            if (!known) {
+                throw new UnsupportedEncodingException("Invalid value for property \"encoding\": \"" + encoding
+                        + "\": this JVM has no such character set");
+            }
+        }
+        super.setEncoding(encoding);
+    }
+
+    /**
      * The log file; relative names resolve against the working directory and missing parent directories are created.
      * Changing it on a running handler moves writing to the new file without losing a record.
      *
@@ -344,5 +370,28 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     /** @return the permissions as {@code ls -l} prints them, or null for the platform default */
     public String getFilePermissions() {
         return policy.creator().describe();
+    }
+
+    /**
+     * How long a record waits for another process to let go of the lock file; default {@code 10s}. A number with a
+     * unit, {@code ms}, {@code s}, {@code m} or {@code h}; a bare number is milliseconds. When it passes (a process
+     * that hangs while holding the lock), the record is not dropped: it is appended to the log without the lock, in
+     * one write, and so are the following records, without rotation, until the lock is free again. This is reported
+     * once each time it starts.
+     *
+     * @throws IllegalArgumentException if the value is empty, zero, negative, over 365 days or has an unknown unit
+     */
+    public void setLockTimeout(String lockTimeout) {
+        checkAccess(this);
+        long nanos = TimeSpan.parseNanos("lockTimeout", lockTimeout);
+        synchronized (attachMonitor) {
+            policy = policy.withLockTimeout(nanos);
+            this.lockTimeout = lockTimeout.trim();
+        }
+    }
+
+    /** @return the lock timeout as configured, e.g. {@code 10s} */
+    public String getLockTimeout() {
+        return lockTimeout;
     }
 }

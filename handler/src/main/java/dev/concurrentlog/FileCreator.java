@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
  * Creates the files the handler owns (the log, the lock file) with the configured POSIX permissions from the first
- * moment they exist. The permissions are passed to the create call itself; the process umask can only narrow them, so
- * they are set once more, exactly, right after creation. The file never exists with wider permissions than asked for.
+ * moment they exist. The permissions are passed to the create call itself ({@code O_CREAT|O_EXCL}, which never
+ * follows a link); the process umask can only narrow them, so they are set once more, exactly, right after creation,
+ * without following links. The file never exists with wider permissions than asked for.
  */
 final class FileCreator {
 
@@ -71,7 +74,9 @@ final class FileCreator {
             } else {
                 FileAttribute<Set<PosixFilePermission>> attribute = PosixFilePermissions.asFileAttribute(permissions);
                 Files.createFile(file, attribute);
-                Files.setPosixFilePermissions(file, permissions);
+                // exact permissions, on the file just created: a link put in its place meanwhile is not followed
+                Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setPermissions(permissions);
             }
             return true;
         } catch (FileAlreadyExistsException e) {

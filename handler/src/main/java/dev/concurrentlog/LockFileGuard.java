@@ -32,6 +32,8 @@ final class LockFileGuard {
     private static final long MUTEX_BYTE = 0;
     private static final long PRESENCE_BYTE = 1;
     private static final int MAX_REOPENS = 5;
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Path path;
     private final FileCreator creator;
@@ -87,14 +89,20 @@ final class LockFileGuard {
         return problem;
     }
 
-    /** Takes the OS lock; the in-JVM lock must be held. Blocks while another process holds it. */
-    void lockFile() throws IOException {
+    /**
+     * Takes the OS lock, waiting at most {@code timeoutNanos} for another process to let go of it; the in-JVM lock must
+     * be held.
+     *
+     * @return true if the lock is held, false if another process still held it when the time was up
+     */
+    boolean lockFile(long timeoutNanos) throws IOException {
         if (!jvmLock.isHeldByCurrentThread()) {
             throw new IllegalStateException("In-JVM lock on " + path + " is not held");
         }
         if (mutex != null) {
-            return;
+            return true;
         }
+        long deadline = System.nanoTime() + timeoutNanos;
         int closures = 0;
         while (true) {
             FileChannel open = openChannel();
@@ -102,13 +110,16 @@ final class LockFileGuard {
                 if (everOpened) {
                     takePresence(open); // after a reopen: presence first, so the gap without it stays short
                 }
-                mutex = acquireMutex(open);
+                mutex = acquireMutex(open, deadline);
+                if (mutex == null) {
+                    return false;
+                }
                 if (!everOpened) {
                     everOpened = true;
                     groupStart = probeGroupStart(open);
                     takePresence(open);
                 }
-                return;
+                return true;
             } catch (ClosedChannelException | FileLockInterruptionException e) {
                 // An interrupt that arrived while we waited closed the channel (and dropped this JVM's locks on the
                 // file): remember it and reopen. Interrupts never fail the records; anything else gives up at last.
@@ -124,17 +135,32 @@ final class LockFileGuard {
         }
     }
 
-    /** Blocks for the mutex byte; waits out a holder elsewhere in this JVM (another class loader's copy). */
-    private FileLock acquireMutex(FileChannel open) throws IOException {
-        long backoffNanos = TimeUnit.MICROSECONDS.toNanos(50);
+    /**
+     * Polls for the mutex byte until {@code deadline}, backing off from microseconds to {@link #MAX_BACKOFF_NANOS}; a
+     * blocking lock call could not be given up on. Also waits out a holder elsewhere in this JVM (another class
+     * loader's copy of the handler).
+     *
+     * @return the lock, or null if the deadline passed
+     */
+    private FileLock acquireMutex(FileChannel open, long deadline) throws IOException {
+        long backoffNanos = MIN_BACKOFF_NANOS;
         while (true) {
+            FileLock lock;
             try {
-                return open.lock(MUTEX_BYTE, 1, false);
+                lock = open.tryLock(MUTEX_BYTE, 1, false);
             } catch (OverlappingFileLockException e) {
-                LockSupport.parkNanos(backoffNanos);
-                backoffNanos = Math.min(backoffNanos * 2, TimeUnit.MILLISECONDS.toNanos(10));
-                wasInterrupted |= Thread.interrupted();
+                lock = null;
             }
+            if (lock != null) {
+                return lock;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return null;
+            }
+            LockSupport.parkNanos(this, Math.min(backoffNanos, remaining));
+            backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+            wasInterrupted |= Thread.interrupted();
         }
     }
 

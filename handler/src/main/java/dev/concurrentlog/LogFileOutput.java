@@ -1,8 +1,9 @@
 package dev.concurrentlog;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -13,18 +14,33 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The open log file of one {@link SharedLogFile}, and its rotation. Every method is called with the file lock held.
- * Which file is open is checked against the file system on every use (file identity), so a rotation by another
- * process, or a move or delete by an outside tool, makes it reopen the file now at the path.
+ * The open log file of one {@link SharedLogFile}, and its rotation. Which file is open is checked against the file
+ * system on every use (file identity), so a rotation by another process, or a move or delete by an outside tool, makes
+ * it reopen the file now at the path.
+ * <p>
+ * The file is opened with {@code O_APPEND} and {@code O_NOFOLLOW}: a symbolic link planted at the path is never
+ * followed. A write that fails part way is cut back to the last whole record while the lock is held; a record left
+ * unfinished by a process that died while writing is ended with a line break before the next record, so it never
+ * merges with another record on one line.
  */
 final class LogFileOutput {
 
     /** How long after a failed rotation this JVM waits before it tries again. */
     static volatile long rotationRetryNanos = TimeUnit.SECONDS.toNanos(1);
 
+    private static final byte LINE_END = '\n';
+    private static final int MAX_OPEN_ATTEMPTS = 5;
+
     private final Path path;
-    private FileOutputStream out;
+    private FileChannel out;
+    /** Reads the last byte of the open file; the same file as {@link #out}. */
+    private FileChannel tail;
     private Object fileKey;
+    /** The size this process left the open file at, or -1 if unknown; another size means someone else wrote. */
+    private long expectedEnd = -1;
+    private final ByteBuffer lastByte = ByteBuffer.allocate(1);
+    private boolean writeFailed;
+    private FileStore store;
     private boolean rotationFailed;
     private long rotationFailedAt;
 
@@ -33,46 +49,98 @@ final class LogFileOutput {
     }
 
     /**
-     * Makes sure the open stream writes the file now at the path, opening (and creating) it if there is none, it was
+     * Makes sure the open channel writes the file now at the path, opening (and creating) it if there is none, it was
      * rotated or removed by another process, or it was replaced. Returns the file's attributes, read from disk.
      */
-    BasicFileAttributes current(RotationPolicy policy) throws IOException {
+    BasicFileAttributes current(WritePolicy policy) throws IOException {
         BasicFileAttributes attributes = readAttributes();
         if (out != null && attributes != null && Objects.equals(attributes.fileKey(), fileKey)) {
             return attributes;
         }
         close();
-        policy.creator().createIfMissing(path);
-        // Identity is read before opening: if the path changes in between, the next check sees it and reopens.
-        attributes = readAttributes();
-        if (attributes == null) {
-            throw new NoSuchFileException(path.toString(), null, "removed while being opened");
+        for (int attempt = 1; ; attempt++) {
+            policy.creator().createIfMissing(path);
+            attributes = readAttributes();
+            if (attributes == null) {
+                throw new NoSuchFileException(path.toString(), null, "removed while being opened");
+            }
+            if (!attributes.isRegularFile()) {
+                throw new IOException(path + " is not a regular file; refusing to write through it");
+            }
+            out = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                    LinkOption.NOFOLLOW_LINKS);
+            tail = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes opened = readAttributes();
+            // Both channels were opened by path: they are the file whose identity was read only if it never changed.
+            if (opened != null && Objects.equals(opened.fileKey(), attributes.fileKey())) {
+                fileKey = attributes.fileKey();
+                return opened;
+            }
+            close();
+            if (attempt == MAX_OPEN_ATTEMPTS) {
+                throw new IOException(path + " kept being replaced while it was opened");
+            }
         }
-        if (!attributes.isRegularFile()) {
-            throw new IOException(path + " is not a regular file; refusing to write through it");
-        }
-        out = new FileOutputStream(path.toFile(), true);
-        fileKey = attributes.fileKey();
-        return attributes;
     }
 
-    /** Writes {@code length} bytes with one write call; {@link #current} must have been called. */
-    void write(byte[] bytes, int length) throws IOException {
-        out.write(bytes, 0, length);
+    /**
+     * Appends {@code data} (whole records, from its position to its limit) to the open file, whose size was
+     * {@code sizeBefore} when last read. One byte before the position must be free: a line break goes there when the
+     * file ends in an unfinished record, so the records are written with one write call either way.
+     *
+     * @param locked whether the file lock is held. Only then is the size exact, so only then is the end of the file
+     *               checked and a failed write cut back (no one else writes meanwhile).
+     */
+    void append(ByteBuffer data, long sizeBefore, boolean locked) throws IOException {
+        if (locked && sizeBefore > 0 && sizeBefore != expectedEnd && endsLine(data) && !fileEndsLine(sizeBefore)) {
+            data.put(data.position() - 1, LINE_END).position(data.position() - 1);
+        }
+        int start = data.position();
+        long length = data.remaining();
+        try {
+            while (data.hasRemaining()) {
+                out.write(data);
+            }
+        } catch (IOException | RuntimeException e) {
+            writeFailed = true;
+            expectedEnd = -1;
+            if (locked && data.position() > start) {
+                cutBack(sizeBefore);
+            }
+            throw e;
+        }
+        writeFailed = false;
+        expectedEnd = locked ? sizeBefore + length : -1;
     }
 
     void truncate() throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             channel.truncate(0);
         }
+        expectedEnd = -1;
     }
 
-    /** Whether a rotation may be tried: always, unless one failed less than {@link #rotationRetryNanos} ago. */
-    boolean rotationAllowed() {
-        return !rotationFailed || System.nanoTime() - rotationFailedAt >= rotationRetryNanos;
+    /**
+     * Whether a rotation may be tried before {@code nextWrite} bytes are written: not within
+     * {@link #rotationRetryNanos} of a failed rotation, and not while the disk is full (the last write failed, or the
+     * file system has no room for the next record): the records could not be written anyway, and the rotation would
+     * delete the oldest backup for nothing.
+     */
+    boolean rotationAllowed(long nextWrite) {
+        if (writeFailed || rotationFailed && System.nanoTime() - rotationFailedAt < rotationRetryNanos) {
+            return false;
+        }
+        try {
+            if (store == null) {
+                store = Files.getFileStore(path.getParent());
+            }
+            return store.getUsableSpace() >= nextWrite;
+        } catch (IOException e) {
+            return true; // no answer about space: rotate as usual
+        }
     }
 
-    void rotate(RotationPolicy policy) throws IOException {
+    void rotate(WritePolicy policy) throws IOException {
         close();
         try {
             BackupRotator.rotate(path, policy.maxBackupIndex());
@@ -86,12 +154,37 @@ final class LogFileOutput {
     }
 
     void close() {
-        FileOutputStream open = out;
+        closeQuietly(out);
+        closeQuietly(tail);
         out = null;
+        tail = null;
         fileKey = null;
-        if (open != null) {
+        expectedEnd = -1;
+    }
+
+    private static boolean endsLine(ByteBuffer data) {
+        return data.get(data.limit() - 1) == LINE_END;
+    }
+
+    private boolean fileEndsLine(long size) throws IOException {
+        lastByte.clear();
+        int read = tail.read(lastByte, size - 1);
+        return read != 1 || lastByte.get(0) == LINE_END;
+    }
+
+    /** Removes the part of a failed write that reached the file, so no torn record stays behind. */
+    private void cutBack(long size) {
+        try {
+            out.truncate(size);
+        } catch (IOException | RuntimeException ignored) {
+            // the torn end stays; the next write starts on a new line because the expected end is unknown
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
             try {
-                open.close();
+                channel.close();
             } catch (IOException ignored) {
                 // every byte was already handed to the OS by write; there is nothing to flush
             }

@@ -32,10 +32,20 @@ record LogTarget(Path file, Path explicitLock) {
         return changed;
     }
 
+    /** The lock file must be neither the log nor one of its backups ({@code NAME.1}, {@code NAME.2}, ...). */
     private void requireDistinct(String property, Path value) {
-        if (file != null && file.equals(lockFile())) {
+        Path lock = lockFile();
+        if (file == null || lock == null) {
+            return;
+        }
+        String backupPrefix = file.getFileName() + ".";
+        String lockName = lock.getFileName().toString();
+        boolean backup = lock.getParent().equals(file.getParent()) && lockName.startsWith(backupPrefix)
+                && lockName.length() > backupPrefix.length()
+                && lockName.substring(backupPrefix.length()).chars().allMatch(Character::isDigit);
+        if (file.equals(lock) || backup) {
             throw new IllegalArgumentException("Invalid value for property \"" + property + "\": \"" + value
-                    + "\": the log file and the lock file must be different files");
+                    + "\": the lock file must be neither the log file nor one of its backups");
         }
     }
 }

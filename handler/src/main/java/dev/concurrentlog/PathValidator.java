@@ -40,6 +40,12 @@ final class PathValidator {
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             throw invalid(property, value, "it is a directory");
         }
+        if (Files.isSymbolicLink(path)) {
+            throw invalid(property, value, "it is a symbolic link; the handler never writes through links");
+        }
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw invalid(property, value, "it is not a regular file");
+        }
         Path existing = parent;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();

@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 final class PendingRecord {
 
     final byte[] bytes;
-    final RotationPolicy policy;
+    final WritePolicy policy;
     /** The publishing thread if it waits for this record, or null for a buffered record. */
     private final Thread owner;
     /** Where a buffered record's failure goes. */
@@ -20,7 +20,7 @@ final class PendingRecord {
     private volatile boolean done;
     private IOException failure;
 
-    private PendingRecord(byte[] bytes, RotationPolicy policy, Thread owner, SharedLogFile.ErrorSink errors) {
+    private PendingRecord(byte[] bytes, WritePolicy policy, Thread owner, SharedLogFile.ErrorSink errors) {
         this.bytes = bytes;
         this.policy = policy;
         this.owner = owner;
@@ -28,12 +28,12 @@ final class PendingRecord {
     }
 
     /** A record whose publisher waits until it is in the file (autoFlush=true). */
-    static PendingRecord waiting(byte[] bytes, RotationPolicy policy) {
+    static PendingRecord waiting(byte[] bytes, WritePolicy policy) {
         return new PendingRecord(bytes, policy, Thread.currentThread(), null);
     }
 
     /** A record whose publisher does not wait (autoFlush=false); failures go to {@code errors}. */
-    static PendingRecord buffered(byte[] bytes, RotationPolicy policy, SharedLogFile.ErrorSink errors) {
+    static PendingRecord buffered(byte[] bytes, WritePolicy policy, SharedLogFile.ErrorSink errors) {
         return new PendingRecord(bytes, policy, null, errors);
     }
 

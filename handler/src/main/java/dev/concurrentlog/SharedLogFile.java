@@ -37,8 +37,8 @@ final class SharedLogFile {
 
     // All below are guarded by the guard's lock.
     private final LogFileOutput output;
+    private final BatchWriter writer;
     private boolean startChecked;
-    private byte[] batchBuffer = new byte[16 * 1024];
     private final List<PendingRecord> batch = new ArrayList<>();
     private final List<PendingRecord> failedBufferedRecords = new ArrayList<>();
     private final List<PendingRecord> markers = new ArrayList<>();
@@ -47,6 +47,7 @@ final class SharedLogFile {
         this.path = path;
         this.guard = guard;
         this.output = new LogFileOutput(path);
+        this.writer = new BatchWriter(path, guard, output);
     }
 
     /**
@@ -90,15 +91,16 @@ final class SharedLogFile {
      *
      * @return what went wrong, for the caller to report once it holds no lock; null if nothing did
      */
-    IOException start(RotationPolicy policy, boolean append, boolean rotateOnBoot) {
+    IOException start(WritePolicy policy, boolean append, boolean rotateOnBoot) {
         IOException failure = null;
         guard.lock();
         try {
-            guard.lockFile();
+            // A process that keeps the lock past the timeout is running, so this one joins a running group.
+            boolean locked = guard.lockFile(policy.lockTimeoutNanos());
             BasicFileAttributes current = output.current(policy);
             if (!startChecked) {
                 startChecked = true;
-                if (guard.claimGroupStart() && current.size() > 0) {
+                if (locked && guard.claimGroupStart() && current.size() > 0) {
                     if (!append) {
                         output.truncate();
                     } else if (rotateOnBoot && policy.maxBackupIndex() > 0) {
@@ -161,7 +163,7 @@ final class SharedLogFile {
                 } finally {
                     IOException unlockFailure = guard.unlock();
                     if (unlockFailure != null) {
-                        problems = add(problems, unlockFailure);
+                        problems = BatchWriter.add(problems, unlockFailure);
                     }
                     wakeNextWaiter();
                 }
@@ -211,86 +213,22 @@ final class SharedLogFile {
         }
         bufferedBytes.addAndGet(-buffered);
         try {
-            return batch.isEmpty() ? null : writeBatch();
+            if (batch.isEmpty()) {
+                return null;
+            }
+            List<IOException> problems = writer.write(batch);
+            for (PendingRecord record : batch) {
+                if (!record.isWaited() && record.failure() != null) {
+                    failedBufferedRecords.add(record);
+                }
+            }
+            return problems;
         } finally {
+            batch.clear();
             for (PendingRecord marker : markers) {
                 marker.complete(null);
             }
             markers.clear();
-        }
-    }
-
-    private List<IOException> writeBatch() {
-        List<IOException> problems = null;
-        int written = 0;
-        try {
-            guard.lockFile();
-            RotationPolicy first = batch.get(0).policy;
-            long size = output.current(first).size();
-            int runStart = 0;
-            long runLength = 0;
-            for (int i = 0; i < batch.size(); i++) {
-                PendingRecord next = batch.get(i);
-                if (next.policy.rotationDue(size + runLength, next.bytes.length) && output.rotationAllowed()) {
-                    writeRun(runStart, i, runLength);
-                    written = i;
-                    size += runLength;
-                    runStart = i;
-                    runLength = 0;
-                    try {
-                        output.rotate(next.policy);
-                    } catch (IOException e) {
-                        problems = add(problems, e);
-                    }
-                    size = output.current(next.policy).size();
-                }
-                runLength += next.bytes.length;
-            }
-            writeRun(runStart, batch.size(), runLength);
-            written = batch.size();
-        } catch (Throwable e) {
-            IOException failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
-            for (int i = written; i < batch.size(); i++) {
-                PendingRecord failed = batch.get(i);
-                failed.complete(failure);
-                if (!failed.isWaited()) {
-                    failedBufferedRecords.add(failed);
-                }
-            }
-            output.close();
-            if (e instanceof Error error) {
-                throw error;
-            }
-        } finally {
-            batch.clear();
-        }
-        return problems;
-    }
-
-    /** Writes records {@code from} (inclusive) to {@code to} (exclusive) with one write call. */
-    private void writeRun(int from, int to, long length) throws IOException {
-        if (from == to) {
-            return;
-        }
-        if (to - from == 1) {
-            output.write(batch.get(from).bytes, batch.get(from).bytes.length);
-        } else {
-            if (length > Integer.MAX_VALUE - 8) {
-                throw new IOException("Batch of " + length + " bytes is too large");
-            }
-            if (batchBuffer.length < length) {
-                batchBuffer = new byte[(int) Math.max(length, Math.min(Integer.MAX_VALUE - 8, 2L * batchBuffer.length))];
-            }
-            int offset = 0;
-            for (int i = from; i < to; i++) {
-                byte[] bytes = batch.get(i).bytes;
-                System.arraycopy(bytes, 0, batchBuffer, offset, bytes.length);
-                offset += bytes.length;
-            }
-            output.write(batchBuffer, offset);
-        }
-        for (int i = from; i < to; i++) {
-            batch.get(i).complete(null);
         }
     }
 
@@ -325,12 +263,6 @@ final class SharedLogFile {
         }
         list.addAll(more);
         return list;
-    }
-
-    private static List<IOException> add(List<IOException> list, IOException problem) {
-        List<IOException> result = list == null ? new ArrayList<>(2) : list;
-        result.add(problem);
-        return result;
     }
 
     /** Where problems go: the handler's {@code reportError}. */

@@ -94,6 +94,7 @@ class MultiProcessIT {
     void interruptWhileWaitingForAnotherProcessLosesNothingAndKeepsTheInterrupt() throws Exception {
         Path log = dir.resolve("interrupt.log");
         ConcurrentRotatingFileHandler handler = presentHandler(log);
+        handler.setLockTimeout("2m");
         handler.publish(new LogRecord(Level.INFO, "opened"));
         Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
@@ -111,9 +112,9 @@ class MultiProcessIT {
             });
             waiter.start();
             publishing.await();
-            // the waiter blocks in the OS lock until the holder lets go; interrupt it there, twice
+            // the waiter waits for the OS lock until the holder lets go; interrupt it there, twice
             for (int i = 0; i < 2; i++) {
-                awaitBlockedInFileLock(waiter);
+                awaitWaitingForFileLock(waiter);
                 waiter.interrupt();
             }
             Thread other = new Thread(() -> handler.publish(new LogRecord(Level.INFO, "from another thread")));
@@ -133,18 +134,19 @@ class MultiProcessIT {
         assertTrue(lines.containsAll(List.of("opened", "from the interrupted thread", "from another thread")));
     }
 
-    /** Waits until {@code thread} is inside {@code FileChannel.lock}, waiting for the other process. */
-    private static void awaitBlockedInFileLock(Thread thread) {
+    /** Waits until {@code thread} is waiting for the other process's OS lock. */
+    private static void awaitWaitingForFileLock(Thread thread) {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             for (StackTraceElement frame : thread.getStackTrace()) {
-                if (frame.getClassName().endsWith("FileChannelImpl") && frame.getMethodName().equals("lock")) {
+                if (frame.getClassName().equals(LockFileGuard.class.getName())
+                        && frame.getMethodName().equals("acquireMutex")) {
                     return;
                 }
             }
             Thread.onSpinWait();
         }
-        throw new AssertionError("thread never blocked in FileChannel.lock: " + thread.getState());
+        throw new AssertionError("thread never waited for the OS lock: " + thread.getState());
     }
 
     private static ConcurrentRotatingFileHandler presentHandler(Path log) {

@@ -1,0 +1,123 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes batches of records into one log file. Called only by the thread that holds the in-JVM lock; it takes the OS
+ * lock, finds out from the file system which file is at the path and how large it is, rotates where a record would
+ * take the file past its rotate size, and writes each run of records between rotations with one write call.
+ * <p>
+ * If another process keeps the lock file past the {@code lockTimeout}, the batch is appended without the lock and
+ * without rotating; so are later batches, each after one more try for the lock, until the lock is free again.
+ */
+final class BatchWriter {
+
+    /** A run buffer larger than this is dropped after use rather than kept for the next batch. */
+    private static final int KEPT_BUFFER_LIMIT = 1024 * 1024;
+
+    private final Path path;
+    private final LockFileGuard guard;
+    private final LogFileOutput output;
+    /** Byte 0 is kept free for the line break that ends an unfinished record left in the file. */
+    private ByteBuffer runBuffer = ByteBuffer.allocateDirect(16 * 1024);
+    /** Whether the last batch was written without the lock because the lock timeout passed. */
+    private boolean unlocked;
+
+    BatchWriter(Path path, LockFileGuard guard, LogFileOutput output) {
+        this.path = path;
+        this.guard = guard;
+        this.output = output;
+    }
+
+    /**
+     * Writes {@code batch} in order and completes each record with its outcome.
+     *
+     * @return problems of the file rather than of a record (a failed rotation, writing without the lock), to report
+     *         once no lock is held; null if there were none
+     */
+    List<IOException> write(List<PendingRecord> batch) {
+        List<IOException> problems = null;
+        int written = 0;
+        boolean locked = false;
+        try {
+            WritePolicy first = batch.get(0).policy;
+            locked = guard.lockFile(unlocked ? 0 : first.lockTimeoutNanos());
+            if (!locked && !unlocked) {
+                problems = add(problems, new IOException("Lock file " + guard.path() + " was held by another process "
+                        + "for longer than lockTimeout (" + TimeUnit.NANOSECONDS.toMillis(first.lockTimeoutNanos())
+                        + " ms); writing " + path + " without the lock, and without rotating it, until it is free"));
+            }
+            unlocked = !locked;
+            long size = output.current(first).size();
+            int runStart = 0;
+            long runLength = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                PendingRecord next = batch.get(i);
+                if (locked && next.policy.rotationDue(size + runLength, next.bytes.length)
+                        && output.rotationAllowed(next.bytes.length)) {
+                    writeRun(batch, runStart, i, runLength, size, true);
+                    written = i;
+                    runStart = i;
+                    runLength = 0;
+                    try {
+                        output.rotate(next.policy);
+                    } catch (IOException e) {
+                        problems = add(problems, e);
+                    }
+                    size = output.current(next.policy).size();
+                }
+                runLength += next.bytes.length;
+            }
+            writeRun(batch, runStart, batch.size(), runLength, size, locked);
+        } catch (Throwable e) {
+            IOException failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
+            for (int i = written; i < batch.size(); i++) {
+                batch.get(i).complete(failure);
+            }
+            output.close();
+            if (e instanceof Error error) {
+                throw error;
+            }
+        }
+        return problems;
+    }
+
+    /** Writes records {@code from} (inclusive) to {@code to} (exclusive) with one write call, then completes them. */
+    private void writeRun(List<PendingRecord> batch, int from, int to, long length, long sizeBefore, boolean locked)
+            throws IOException {
+        if (from == to) {
+            return;
+        }
+        if (length > Integer.MAX_VALUE - 16) {
+            throw new IOException("Batch of " + length + " bytes is too large");
+        }
+        ByteBuffer buffer = runBuffer;
+        if (buffer.capacity() < length + 1) {
+            buffer = ByteBuffer.allocateDirect((int) Math.max(length + 1,
+                    Math.min(Integer.MAX_VALUE - 16, 2L * buffer.capacity())));
+        }
+        buffer.clear().position(1);
+        for (int i = from; i < to; i++) {
+            buffer.put(batch.get(i).bytes);
+        }
+        buffer.flip().position(1);
+        output.append(buffer, sizeBefore, locked);
+        if (buffer.capacity() <= KEPT_BUFFER_LIMIT) {
+            runBuffer = buffer;
+        }
+        for (int i = from; i < to; i++) {
+            batch.get(i).complete(null);
+        }
+    }
+
+    static List<IOException> add(List<IOException> list, IOException problem) {
+        List<IOException> result = list == null ? new ArrayList<>(2) : list;
+        result.add(problem);
+        return result;
+    }
+}
