@@ -1,6 +1,7 @@
 package dev.concurrentlog;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -13,6 +14,20 @@ import java.nio.file.StandardOpenOption;
  * Prints {@code locked} once it holds it.
  */
 public final class LockHolder {
+
+    /** Starts a lock holder JVM on {@code lockFile} and returns once it holds the lock. */
+    static Process start(Path lockFile) throws IOException {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), lockFile.toString())
+                .redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (!"locked".equals(line)) {
+            process.destroyForcibly();
+            throw new IOException("lock holder did not take the lock: " + line);
+        }
+        return process;
+    }
 
     public static void main(String[] args) throws Exception {
         try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,

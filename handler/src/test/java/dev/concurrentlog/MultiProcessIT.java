@@ -96,13 +96,8 @@ class MultiProcessIT {
         ConcurrentRotatingFileHandler handler = presentHandler(log);
         handler.setLockTimeout("2m");
         handler.publish(new LogRecord(Level.INFO, "opened"));
-        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
-                dir.resolve(".interrupt.log.lock").toString()).redirectErrorStream(true).start();
+        Process holder = LockHolder.start(dir.resolve(".interrupt.log.lock"));
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
-                    StandardCharsets.UTF_8));
-            assertEquals("locked", out.readLine());
             AtomicBoolean interruptKept = new AtomicBoolean();
             CountDownLatch publishing = new CountDownLatch(1);
             Thread waiter = new Thread(() -> {
@@ -135,7 +130,7 @@ class MultiProcessIT {
     }
 
     /** Waits until {@code thread} is waiting for the other process's OS lock. */
-    private static void awaitWaitingForFileLock(Thread thread) {
+    static void awaitWaitingForFileLock(Thread thread) {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             for (StackTraceElement frame : thread.getStackTrace()) {

@@ -100,7 +100,16 @@ final class WriterJvms {
     }
 
     private Process start(Path properties, String writer, int threads, int records, int loggers) throws IOException {
-        List<String> command = List.of(
+        return start(properties, writer, threads, records, loggers, null);
+    }
+
+    /**
+     * Starts one writer JVM ({@link WriterProcess}); with a progress file it reports how many of its publish calls
+     * returned. Records -1 writes until {@link #send(Process, String) told} a second line.
+     */
+    Process start(Path properties, String writer, int threads, int records, int loggers, Path progress)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
@@ -108,15 +117,35 @@ final class WriterJvms {
                 "-Dexpected.logmanager.version=" + System.getProperty("expected.logmanager.version", ""),
                 "-cp", System.getProperty("java.class.path"),
                 WriterProcess.class.getName(),
-                writer, Integer.toString(threads), Integer.toString(records), Integer.toString(loggers));
+                writer, Integer.toString(threads), Integer.toString(records), Integer.toString(loggers)));
+        if (progress != null) {
+            command.add(progress.toString());
+        }
         return new ProcessBuilder(command)
                 .redirectError(dir.resolve("stderr-" + writer + ".txt").toFile())
                 .start();
     }
 
+    /** Waits for the writer's {@code ready} line. */
+    void awaitReady(Process process, String writer) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("ready", out.readLine(), "writer " + writer + " did not start: " + stderr(writer));
+    }
+
+    /** Sends one line to the writer's standard input. */
+    static void send(Process process, String line) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
     private String stderr(int jvm) {
+        return stderr("p" + jvm);
+    }
+
+    String stderr(String writer) {
         try {
-            return Files.readString(dir.resolve("stderr-p" + jvm + ".txt"));
+            return Files.readString(dir.resolve("stderr-" + writer + ".txt"));
         } catch (IOException e) {
             return "(no stderr: " + e + ")";
         }

@@ -1,10 +1,16 @@
 package dev.concurrentlog;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -12,16 +18,25 @@ import java.util.logging.Logger;
  * {@code logging.properties} (the parent passes {@code -Dlogging.configuration}), so it also proves that route. It
  * logs to the loggers {@code writer.h0}, {@code writer.h1}, ... (one handler instance each, all on the same file).
  * <p>
- * Arguments: writer id, threads, records per thread, number of loggers. It prints {@code ready}, waits for a line on
- * standard input so that all writers start together, writes, and exits 0 (or 3 if its error manager saw a report).
+ * Arguments: writer id, threads, records per thread, number of loggers, and optionally a progress file. It prints
+ * {@code ready}, waits for a line on standard input so that all writers start together, writes, and exits 0 (or 3 if
+ * its error manager saw a report).
+ * <p>
+ * With a progress file, each thread stores in it, memory-mapped, how many of its publish calls have returned (a long
+ * at offset 8 x thread); the kernel keeps what was stored even if the JVM is killed. Records per thread -1 means:
+ * write until a second line arrives on standard input.
  */
 public final class WriterProcess {
+
+    /** Payload length of the records the writers log. */
+    static final int PAYLOAD = 60;
 
     public static void main(String[] args) throws Exception {
         String writer = args[0];
         int threads = Integer.parseInt(args[1]);
         int records = Integer.parseInt(args[2]);
         int loggerCount = Integer.parseInt(args[3]);
+        MappedByteBuffer progress = args.length > 4 ? mapProgress(Path.of(args[4]), threads) : null;
         Logger[] loggers = new Logger[loggerCount];
         for (int i = 0; i < loggerCount; i++) {
             loggers[i] = Logger.getLogger("writer.h" + i);
@@ -38,24 +53,40 @@ public final class WriterProcess {
         }
         System.out.println("ready");
         System.out.flush();
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        input.readLine();
+        AtomicBoolean stop = new AtomicBoolean();
 
         List<Thread> started = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
             Thread worker = new Thread(() -> {
                 Logger logger = loggers[thread % loggerCount];
-                for (int sequence = 0; sequence < records; sequence++) {
-                    logger.info(LogVerifier.record(writer, thread, sequence, 60));
+                for (int sequence = 0; records < 0 ? !stop.get() : sequence < records; sequence++) {
+                    logger.info(LogVerifier.record(writer, thread, sequence, PAYLOAD));
+                    if (progress != null) {
+                        progress.putLong(thread * Long.BYTES, sequence + 1L);
+                    }
                 }
             }, "writer-" + t);
             worker.start();
             started.add(worker);
+        }
+        if (records < 0) {
+            input.readLine();
+            stop.set(true);
         }
         for (Thread worker : started) {
             worker.join();
         }
         System.out.println("done");
         System.exit(CountingErrorManager.count() == 0 ? 0 : 3);
+    }
+
+    private static MappedByteBuffer mapProgress(Path file, int threads) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) threads * Long.BYTES);
+        }
     }
 }

@@ -1,0 +1,107 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.ErrorManager;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Another process that holds the lock file and does not let go: it hangs, or it dies holding it. */
+class LockTimeoutIT {
+
+    @TempDir
+    Path dir;
+
+    private final RecordingErrorManager errors = new RecordingErrorManager();
+    private ConcurrentRotatingFileHandler handler;
+    private Process holder;
+
+    @AfterEach
+    void cleanUp() {
+        if (holder != null) {
+            holder.destroyForcibly();
+        }
+        if (handler != null) {
+            handler.close();
+        }
+        errors.assertNoUnexpected();
+    }
+
+    @Test
+    void stuckHolderDelaysOneRecordByLockTimeoutThenRecordsAreAppendedWithoutLockUntilItLetsGo() throws Exception {
+        Path log = dir.resolve("stuck.log");
+        handler = handler(log, "1s");
+        handler.setRotateSize("1k");
+        handler.setMaxBackupIndex(5);
+        publish(0);
+        holder = lockHolder(log);
+
+        long start = System.nanoTime();
+        publish(1);
+        long firstWait = System.nanoTime() - start;
+        assertTrue(firstWait >= TimeUnit.MILLISECONDS.toNanos(900), "waited lockTimeout first: " + firstWait + " ns");
+        List<RecordingErrorManager.Report> reports = errors.takeAll(ErrorManager.GENERIC_FAILURE);
+        assertEquals(1, reports.size(), reports.toString());
+        assertTrue(reports.get(0).message().contains("lockTimeout") && reports.get(0).message().contains(".stuck.log.lock"),
+                reports.get(0).message());
+
+        start = System.nanoTime();
+        for (int sequence = 2; sequence < 60; sequence++) {
+            publish(sequence);
+        }
+        long rest = System.nanoTime() - start;
+        // waiting lockTimeout for each would take 58 s
+        assertTrue(rest < TimeUnit.SECONDS.toNanos(10), "later records did not each wait: " + rest + " ns");
+        assertTrue(Files.size(log) > 1024 && !Files.exists(BackupRotator.backup(log, 1)),
+                "no rotation without the lock");
+
+        WriterJvms.send(holder, "release");
+        assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+        publish(60);
+        assertTrue(Files.exists(BackupRotator.backup(log, 1)), "rotation resumed with the lock");
+        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 5), Map.of("t T0", 61L));
+    }
+
+    @Test
+    void holderKilledWhileHoldingTheLockReleasesItAtOnce() throws Exception {
+        Path log = dir.resolve("killed.log");
+        handler = handler(log, "1h");
+        publish(0);
+        holder = lockHolder(log);
+        Thread waiter = new Thread(() -> publish(1));
+        waiter.start();
+        MultiProcessIT.awaitWaitingForFileLock(waiter);
+        holder.destroyForcibly();
+        waiter.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(waiter.isAlive(), "publish went on once the holder died (lockTimeout is 1 h)");
+        LogVerifier.verify(List.of(log), Map.of("t T0", 2L));
+    }
+
+    private ConcurrentRotatingFileHandler handler(Path log, String lockTimeout) {
+        ConcurrentRotatingFileHandler created = new ConcurrentRotatingFileHandler(log.toString());
+        created.setErrorManager(errors);
+        created.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
+        created.setLockTimeout(lockTimeout);
+        return created;
+    }
+
+    private void publish(int sequence) {
+        handler.publish(new LogRecord(Level.INFO, LogVerifier.record("t", 0, sequence, 40)));
+    }
+
+    private static Process lockHolder(Path log) throws IOException {
+        return LockHolder.start(log.resolveSibling("." + log.getFileName() + ".lock"));
+    }
+}
