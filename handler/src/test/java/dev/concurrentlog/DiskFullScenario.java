@@ -1,0 +1,94 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.ErrorManager;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+/**
+ * Runs inside its own mount namespace, on a small tmpfs (see {@link DiskFullIT}): fills the disk while the handler
+ * writes, then frees it. It prints facts as {@code name=value} lines for the test to check; it asserts nothing itself.
+ */
+public final class DiskFullScenario {
+
+    private static final int RECORDS_WHILE_FULL = 200;
+    private static final int RECORDS_AFTER = 200;
+
+    public static void main(String[] args) throws Exception {
+        Path mount = Path.of(args[0]);
+        Path log = mount.resolve("app.log");
+        RecordingErrorManager errors = new RecordingErrorManager();
+        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler(log.toString());
+        handler.setErrorManager(errors);
+        handler.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
+        handler.setRotateSize("16k");
+        handler.setMaxBackupIndex(2);
+
+        // Two full backups, and the log close to its rotate size: the next records are due to rotate it.
+        int before = 0;
+        while (!Files.exists(BackupRotator.backup(log, 2)) || Files.size(log) < 16 * 1024 - 200) {
+            publish(handler, "before", before++);
+        }
+        byte[] backup1 = Files.readAllBytes(BackupRotator.backup(log, 1));
+        byte[] backup2 = Files.readAllBytes(BackupRotator.backup(log, 2));
+        Path filler = mount.resolve("filler");
+        fillDisk(filler);
+
+        int thrown = 0;
+        for (int sequence = 0; sequence < RECORDS_WHILE_FULL; sequence++) {
+            try {
+                publish(handler, "full", sequence);
+            } catch (Throwable e) {
+                thrown++;
+            }
+        }
+        int failures = errors.takeAll(ErrorManager.WRITE_FAILURE).size();
+        System.out.println("thrown=" + thrown);
+        System.out.println("writeFailures=" + failures);
+        System.out.println("backupsUnchanged=" + (Arrays.equals(backup1, Files.readAllBytes(BackupRotator.backup(log, 1)))
+                && Arrays.equals(backup2, Files.readAllBytes(BackupRotator.backup(log, 2)))));
+
+        // The rotation due once space is back deletes the oldest backup, as it should: keep a copy to verify with.
+        Path oldest = Files.write(mount.resolveSibling("oldest-backup-before-recovery"), backup2);
+        Files.delete(filler);
+        for (int sequence = 0; sequence < RECORDS_AFTER; sequence++) {
+            publish(handler, "after", sequence);
+        }
+        handler.close();
+        System.out.println("reportsAfter=" + (errors.takeAll(ErrorManager.WRITE_FAILURE).size()
+                + errors.takeAll(ErrorManager.GENERIC_FAILURE).size()));
+        System.out.println("rotatedAfter=" + !Arrays.equals(backup1, Files.readAllBytes(BackupRotator.backup(log, 1))));
+        try {
+            List<Path> files = new ArrayList<>(List.of(oldest));
+            files.addAll(LogVerifier.filesOldestFirst(log, 2));
+            LogVerifier.verify(files, Map.of("before T0", (long) before,
+                    "full T0", (long) RECORDS_WHILE_FULL - failures, "after T0", (long) RECORDS_AFTER));
+            System.out.println("verify=ok");
+        } catch (AssertionError e) {
+            System.out.println("verify=" + e.getMessage().replace('\n', '|'));
+        }
+    }
+
+    private static void publish(ConcurrentRotatingFileHandler handler, String writer, int sequence) {
+        handler.publish(new LogRecord(Level.INFO, LogVerifier.record(writer, 0, sequence, 40)));
+    }
+
+    private static void fillDisk(Path filler) {
+        byte[] block = new byte[512];
+        try (OutputStream out = Files.newOutputStream(filler)) {
+            while (true) {
+                out.write(block);
+                out.flush();
+            }
+        } catch (IOException full) {
+            System.out.println("filled=" + full.getMessage());
+        }
+    }
+}
