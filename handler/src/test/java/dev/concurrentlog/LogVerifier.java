@@ -142,6 +142,20 @@ final class LogVerifier {
         return false;
     }
 
+    /** Counts the intact records of each "writer thread" in the files. */
+    static Map<String, Long> countRecords(List<Path> files) throws IOException {
+        Map<String, Long> counts = new HashMap<>();
+        for (Path file : files) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                Matcher matcher = LINE.matcher(line);
+                if (matcher.matches() && crc(matcher.group(1)).equals(matcher.group(5))) {
+                    counts.merge(matcher.group(2) + " T" + matcher.group(3), 1L, Long::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
     /**
      * Checks the size rule: no file is larger than {@code rotateSize} (records here are smaller than it), and every
      * backup is full enough that the next record could not fit: each rotation happened once, when it was due.
