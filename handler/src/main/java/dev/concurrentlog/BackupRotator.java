@@ -66,7 +66,7 @@ final class BackupRotator {
 
     /** @return the backup index the suffix names (digits, no leading zero), or -1 */
     private static int parseIndex(String suffix) {
-        if (suffix.isEmpty() || suffix.length() > 9 || suffix.charAt(0) == '0') {
+        if (suffix.isEmpty() || suffix.length() > 10 || suffix.charAt(0) == '0') {
             return -1;
         }
         for (int i = 0; i < suffix.length(); i++) {
@@ -74,7 +74,8 @@ final class BackupRotator {
                 return -1;
             }
         }
-        return Integer.parseInt(suffix);
+        long index = Long.parseLong(suffix);
+        return index > Integer.MAX_VALUE ? -1 : (int) index;
     }
 
     private static void requireRegular(Path slot) throws IOException {

@@ -251,7 +251,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     public void setFileName(String fileName) {
         checkAccess(this);
         Path path = PathValidator.writableFile("fileName", fileName);
-        changeTarget(current -> current.withFile(path));
+        changeTarget(current -> current.withFile(path, fileName));
     }
 
     /** @return the log file's absolute path, or null if none is set */
@@ -262,14 +262,14 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
 
     /**
      * The lock file the processes coordinate through; default: a hidden file beside the log, {@code .NAME.lock}. Every
-     * process writing the log must use the same one. The handler never renames or deletes it. Empty means the default.
+     * process writing the log must use the same one. The handler never renames or deletes it. Blank means the default.
      *
      * @throws IllegalArgumentException if the value is a directory, the log file itself, or its directory is unusable
      */
     public void setLockFile(String lockFile) {
         checkAccess(this);
-        Path path = lockFile == null || lockFile.isEmpty() ? null : PathValidator.writableFile("lockFile", lockFile);
-        changeTarget(current -> current.withLockFile(path));
+        Path path = lockFile == null || lockFile.isBlank() ? null : PathValidator.writableFile("lockFile", lockFile);
+        changeTarget(current -> current.withLockFile(path, lockFile));
     }
 
     /** @return the lock file's absolute path (the default one if none was set), or null if no fileName is set */

@@ -20,20 +20,22 @@ record LogTarget(Path file, Path explicitLock) {
         return file == null ? null : file.resolveSibling("." + file.getFileName() + ".lock");
     }
 
-    LogTarget withFile(Path newFile) {
+    /** @param value the fileName as configured, for the error message */
+    LogTarget withFile(Path newFile, String value) {
         LogTarget changed = new LogTarget(newFile, explicitLock);
-        changed.requireDistinct("fileName", newFile);
+        changed.requireDistinct("fileName", value);
         return changed;
     }
 
-    LogTarget withLockFile(Path newLock) {
+    /** @param value the lockFile as configured, for the error message */
+    LogTarget withLockFile(Path newLock, String value) {
         LogTarget changed = new LogTarget(file, newLock);
-        changed.requireDistinct("lockFile", newLock);
+        changed.requireDistinct("lockFile", value);
         return changed;
     }
 
     /** The lock file must be neither the log nor one of its backups ({@code NAME.1}, {@code NAME.2}, ...). */
-    private void requireDistinct(String property, Path value) {
+    private void requireDistinct(String property, String value) {
         Path lock = lockFile();
         if (file == null || lock == null) {
             return;

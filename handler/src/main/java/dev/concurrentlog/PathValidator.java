@@ -1,11 +1,16 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Checks a configured file path before the handler uses it, so that bad input fails at configuration time with a
@@ -23,7 +28,7 @@ final class PathValidator {
      * @throws IllegalArgumentException if the value is empty, names a directory, or its directory is unusable
      */
     static Path writableFile(String property, String value) {
-        if (value == null || value.isEmpty()) {
+        if (value == null || value.isBlank()) {
             throw invalid(property, value, "it is empty");
         }
         Path path;
@@ -56,11 +61,46 @@ final class PathValidator {
         if (!Files.isWritable(existing)) {
             throw invalid(property, value, "directory " + existing + " is not writable by this process");
         }
+        List<Path> created = new ArrayList<>();
         try {
-            Files.createDirectories(parent);
-            return parent.toRealPath().resolve(name);
+            createMissingDirectories(existing, parent, created);
+            Path file = parent.toRealPath().resolve(name);
+            try {
+                // a name the file system refuses (too long) fails here, not at the first record
+                Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                // the usual case: the file is created when the first record is written
+            }
+            return file;
         } catch (IOException e) {
-            throw invalid(property, value, "its directory cannot be created (" + e + ")");
+            // a refused value leaves nothing behind: remove the directories made for it, deepest first
+            for (int i = created.size() - 1; i >= 0; i--) {
+                try {
+                    Files.deleteIfExists(created.get(i));
+                } catch (IOException ignored) {
+                    // another process put something in it meanwhile; it is theirs now
+                }
+            }
+            throw invalid(property, value, "it cannot be created (" + e + ")");
+        }
+    }
+
+    /** Creates the directories from {@code existing} down to {@code parent}, adding each one made to {@code created}. */
+    private static void createMissingDirectories(Path existing, Path parent, List<Path> created) throws IOException {
+        if (existing.equals(parent)) {
+            return;
+        }
+        Path dir = existing;
+        for (Path name : existing.relativize(parent)) {
+            dir = dir.resolve(name);
+            try {
+                Files.createDirectory(dir);
+                created.add(dir);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(dir)) {
+                    throw e;
+                }
+            }
         }
     }
 

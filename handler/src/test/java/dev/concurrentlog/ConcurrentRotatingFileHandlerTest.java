@@ -190,31 +190,6 @@ class ConcurrentRotatingFileHandlerTest {
     }
 
     @Test
-    void refusedRotationKeepsRecordsInTheCurrentFileAndResumesLater() throws IOException {
-        Path log = dir.resolve("app.log");
-        ConcurrentRotatingFileHandler handler = handler(log);
-        handler.setRotateSize("1k");
-        handler.setMaxBackupIndex(2);
-        Path obstacle = BackupRotator.backup(log, 1);
-        Files.createDirectories(obstacle.resolve("inside"));
-
-        writeRecords(handler, "w", 0, 100);
-        assertTrue(Files.size(log) > 1024, "records stay in the current file");
-        assertTrue(Files.isDirectory(obstacle), "the obstacle was not moved");
-        List<RecordingErrorManager.Report> reports = errors.takeAll(ErrorManager.GENERIC_FAILURE);
-        assertFalse(reports.isEmpty());
-        assertTrue(reports.get(0).message().contains(obstacle.toString()), reports.get(0).message());
-        assertTrue(reports.size() < 5, "retries are spaced out, not one per record: " + reports.size());
-
-        Files.delete(obstacle.resolve("inside"));
-        Files.delete(obstacle);
-        LogFileOutput.rotationRetryNanos = 0;
-        log(handler, LogVerifier.record("w", 0, 100, 40));
-        assertTrue(Files.isRegularFile(obstacle), "rotation resumed");
-        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 2), Map.of("w T0", 101L));
-    }
-
-    @Test
     void fileMovedAwayByAnOutsideToolIsRecreated() throws IOException {
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);

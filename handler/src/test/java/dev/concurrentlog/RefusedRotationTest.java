@@ -1,0 +1,97 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.ErrorManager;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Rotations the file system refuses: records stay in the current file, and rotation resumes once it may. */
+class RefusedRotationTest {
+
+    @TempDir
+    Path dir;
+
+    private final RecordingErrorManager errors = new RecordingErrorManager();
+    private ConcurrentRotatingFileHandler handler;
+
+    @AfterEach
+    void closeAndCheckReports() {
+        if (handler != null) {
+            handler.close();
+        }
+        errors.assertNoUnexpected();
+        LogFileOutput.rotationRetryNanos = TimeUnit.SECONDS.toNanos(1);
+    }
+
+    private ConcurrentRotatingFileHandler handler(Path log) {
+        handler = new ConcurrentRotatingFileHandler(log.toString());
+        handler.setErrorManager(errors);
+        handler.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
+        return handler;
+    }
+
+    private static void writeRecords(ConcurrentRotatingFileHandler handler, String writer, int from, int to) {
+        for (int sequence = from; sequence < to; sequence++) {
+            handler.publish(new LogRecord(Level.INFO, LogVerifier.record(writer, 0, sequence, 40)));
+        }
+    }
+
+    @Test
+    void refusedRotationKeepsRecordsInTheCurrentFileAndResumesLater() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setRotateSize("1k");
+        handler.setMaxBackupIndex(2);
+        Path obstacle = BackupRotator.backup(log, 1);
+        Files.createDirectories(obstacle.resolve("inside"));
+
+        writeRecords(handler, "w", 0, 100);
+        assertTrue(Files.size(log) > 1024, "records stay in the current file");
+        assertTrue(Files.isDirectory(obstacle), "the obstacle was not moved");
+        List<RecordingErrorManager.Report> reports = errors.takeAll(ErrorManager.GENERIC_FAILURE);
+        assertFalse(reports.isEmpty());
+        assertTrue(reports.get(0).message().contains(obstacle.toString()), reports.get(0).message());
+        assertTrue(reports.size() < 5, "retries are spaced out, not one per record: " + reports.size());
+
+        Files.delete(obstacle.resolve("inside"));
+        Files.delete(obstacle);
+        LogFileOutput.rotationRetryNanos = 0;
+        writeRecords(handler, "w", 100, 101);
+        assertTrue(Files.isRegularFile(obstacle), "rotation resumed");
+        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 2), Map.of("w T0", 101L));
+    }
+
+    @Test
+    void directoryWithoutWritePermissionKeepsRecordsInTheCurrentFileUntilItMayBeWrittenAgain() throws IOException {
+        Path logs = Files.createDirectory(dir.resolve("logs"));
+        Path log = logs.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setRotateSize("1k");
+        handler.setMaxBackupIndex(2);
+        writeRecords(handler, "w", 0, 5);
+        try (Unwritable ignored = Unwritable.make(logs)) {
+            writeRecords(handler, "w", 5, 100);
+            assertTrue(Files.size(log) > 1024, "records stay in the current file");
+            assertFalse(Files.exists(BackupRotator.backup(log, 1)), "nothing was renamed");
+            List<RecordingErrorManager.Report> reports = errors.takeAll(ErrorManager.GENERIC_FAILURE);
+            assertFalse(reports.isEmpty(), "the refused rotation is reported");
+            assertTrue(reports.get(0).message().contains(log.toString()), reports.get(0).message());
+        }
+        LogFileOutput.rotationRetryNanos = 0;
+        writeRecords(handler, "w", 100, 101);
+        assertTrue(Files.isRegularFile(BackupRotator.backup(log, 1)), "rotation resumed");
+        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 2), Map.of("w T0", 101L));
+    }
+}
