@@ -27,6 +27,9 @@ final class BatchWriter {
     private ByteBuffer runBuffer = ByteBuffer.allocateDirect(16 * 1024);
     /** Whether the last batch was written without the lock because the lock timeout passed. */
     private boolean unlocked;
+    /** Whether {@link #lock} got the OS lock for the current batch, and what went wrong if it failed. */
+    private boolean locked;
+    private IOException lockFailure;
 
     BatchWriter(Path path, LockFileGuard guard, LogFileOutput output) {
         this.path = path;
@@ -35,24 +38,45 @@ final class BatchWriter {
     }
 
     /**
-     * Writes {@code batch} in order and completes each record with its outcome.
+     * Takes the OS lock for the next batch, waiting at most {@code policy}'s lock timeout (or, while writing without the
+     * lock, trying once). Called before the batch is taken from the queue, so records queued during the wait join it.
      *
-     * @return problems of the file rather than of a record (a failed rotation, writing without the lock), to report
-     *         once no lock is held; null if there were none
+     * @return a problem of the file to report once no lock is held (writing without the lock starts), or null
+     */
+    IOException lock(WritePolicy policy) {
+        lockFailure = null;
+        try {
+            locked = guard.lockFile(unlocked ? 0 : policy.lockTimeoutNanos());
+        } catch (IOException | RuntimeException e) {
+            locked = false;
+            lockFailure = e instanceof IOException io ? io : new IOException("Locking " + guard.path() + " failed", e);
+            return null;
+        }
+        IOException problem = null;
+        if (!locked && !unlocked) {
+            problem = new IOException("Lock file " + guard.path() + " was held by another process for longer than "
+                    + "lockTimeout (" + TimeUnit.NANOSECONDS.toMillis(policy.lockTimeoutNanos()) + " ms); writing "
+                    + path + " without the lock, and without rotating it, until it is free");
+        }
+        unlocked = !locked;
+        return problem;
+    }
+
+    /**
+     * Writes {@code batch} in order, under the lock {@link #lock} took (or without it, once the lock timeout passed), and
+     * completes each record with its outcome.
+     *
+     * @return problems of the file rather than of a record (a failed rotation), to report once no lock is held; null if
+     *         there were none
      */
     List<IOException> write(List<PendingRecord> batch) {
         List<IOException> problems = null;
         int written = 0;
-        boolean locked = false;
         try {
-            WritePolicy first = batch.get(0).policy;
-            locked = guard.lockFile(unlocked ? 0 : first.lockTimeoutNanos());
-            if (!locked && !unlocked) {
-                problems = add(problems, new IOException("Lock file " + guard.path() + " was held by another process "
-                        + "for longer than lockTimeout (" + TimeUnit.NANOSECONDS.toMillis(first.lockTimeoutNanos())
-                        + " ms); writing " + path + " without the lock, and without rotating it, until it is free"));
+            if (lockFailure != null) {
+                throw lockFailure;
             }
-            unlocked = !locked;
+            WritePolicy first = batch.get(0).policy;
             long size = output.current(first).size();
             int runStart = 0;
             long runLength = 0;

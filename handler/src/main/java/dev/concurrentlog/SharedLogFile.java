@@ -200,6 +200,15 @@ final class SharedLogFile {
     }
 
     private List<IOException> drain() {
+        List<IOException> problems = null;
+        WritePolicy policy = firstPolicy();
+        if (policy != null) {
+            // lock first, then take the queue: records queued while this waited for the lock join the batch
+            IOException lockProblem = writer.lock(policy);
+            if (lockProblem != null) {
+                problems = BatchWriter.add(null, lockProblem);
+            }
+        }
         long buffered = 0;
         for (PendingRecord next; (next = queue.poll()) != null; ) {
             if (next.policy == null) {
@@ -214,9 +223,9 @@ final class SharedLogFile {
         bufferedBytes.addAndGet(-buffered);
         try {
             if (batch.isEmpty()) {
-                return null;
+                return problems;
             }
-            List<IOException> problems = writer.write(batch);
+            problems = addAll(problems, writer.write(batch));
             for (PendingRecord record : batch) {
                 if (!record.isWaited() && record.failure() != null) {
                     failedBufferedRecords.add(record);
@@ -230,6 +239,16 @@ final class SharedLogFile {
             }
             markers.clear();
         }
+    }
+
+    /** The policy of the first record in the queue (flush markers have none), or null if there is none. */
+    private WritePolicy firstPolicy() {
+        for (PendingRecord next : queue) {
+            if (next.policy != null) {
+                return next.policy;
+            }
+        }
+        return null;
     }
 
     private void close() {
