@@ -1,12 +1,9 @@
 package dev.concurrentlog;
 
-import java.io.IOException;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.UnaryOperator;
 import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
 
@@ -33,9 +30,8 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     private static final Formatter DEFAULT_FORMATTER =
             new PatternFormatter("%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c] (%t) %s%e%n");
 
-    /** Publish holds the read lock; changing the file or closing holds the write lock. */
-    private final ReentrantReadWriteLock fileLock = new ReentrantReadWriteLock();
-    private final Object attachMonitor = new Object();
+    /** Setters that change the policy hold it, so that no update is lost. */
+    private final Object settingsMonitor = new Object();
     /** This handler's {@code reportError}, made once rather than per record. */
     private final SharedLogFile.ErrorSink errorSink = this::reportError;
 
@@ -46,11 +42,8 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     private volatile String lockTimeout = DEFAULT_LOCK_TIMEOUT;
     private volatile boolean append = true;
     private volatile boolean rotateOnBoot;
-
-    // Changed only under fileLock's write lock.
-    private volatile LogTarget target = LogTarget.NONE;
-    private volatile boolean closed;
-    private volatile SharedLogFile attached;
+    private final FileAttachment attachment = new FileAttachment(
+            () -> new FileAttachment.StartSettings(policy, append, rotateOnBoot), errorSink);
 
     /** The encoding name last seen and its charset, swapped as one. */
     private record Encoding(String name, Charset charset) {
@@ -92,80 +85,12 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
         }
         PendingRecord pending = isAutoFlush() ? PendingRecord.waiting(bytes, policy)
                 : PendingRecord.buffered(bytes, policy, errorSink);
-        String problem = null;
-        fileLock.readLock().lock();
-        try {
-            SharedLogFile file = attach();
-            if (file == null) {
-                problem = closed ? "Handler is closed; record not written"
-                        : "Property \"fileName\" is not set; record not written";
-            } else {
-                file.write(pending, errorSink);
-            }
-        } finally {
-            fileLock.readLock().unlock();
-        }
+        String problem = attachment.write(pending);
         if (problem != null) {
             reportError(problem, null, ErrorManager.WRITE_FAILURE);
         } else if (pending.isWaited() && pending.failure() != null) {
             reportError("Unable to write a record: " + pending.failure().getMessage(), pending.failure(),
                     ErrorManager.WRITE_FAILURE);
-        }
-    }
-
-    /** Returns the shared file, attaching to it on first use; the read lock is held. */
-    private SharedLogFile attach() {
-        SharedLogFile file = attached;
-        if (file != null || closed || target.file() == null) {
-            return file;
-        }
-        IOException startFailure;
-        synchronized (attachMonitor) {
-            file = attached;
-            if (file != null) {
-                return file;
-            }
-            file = SharedLogFile.acquire(target.file(), target.lockFile(), policy.creator());
-            try {
-                startFailure = file.start(policy, append, rotateOnBoot);
-            } catch (RuntimeException | Error e) {
-                file.release();
-                throw e;
-            }
-            attached = file;
-        }
-        if (!file.lockPath().equals(target.lockFile())) {
-            reportError("Property \"lockFile\" (" + target.lockFile() + ") is ignored: " + file.path()
-                    + " is already written in this JVM with lock file " + file.lockPath(), null,
-                    ErrorManager.GENERIC_FAILURE);
-        }
-        if (startFailure != null) {
-            reportError("Unable to open " + file.path() + ": " + startFailure.getMessage(), startFailure,
-                    ErrorManager.OPEN_FAILURE);
-        }
-        return file;
-    }
-
-    /** Swaps the target and detaches from the old file; takes the write lock, so no record is being written. */
-    private void changeTarget(UnaryOperator<LogTarget> change) {
-        fileLock.writeLock().lock();
-        try {
-            LogTarget newTarget = change.apply(target);
-            if (newTarget.equals(target)) {
-                return;
-            }
-            detach();
-            target = newTarget;
-        } finally {
-            fileLock.writeLock().unlock();
-        }
-    }
-
-    private void detach() {
-        SharedLogFile file = attached;
-        attached = null;
-        if (file != null) {
-            file.release();
         }
     }
 
@@ -188,16 +113,10 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      */
     @Override
     public void flush() {
-        fileLock.readLock().lock();
         try {
-            SharedLogFile file = attached;
-            if (file != null) {
-                file.flushBuffered();
-            }
+            attachment.flush();
         } catch (RuntimeException e) {
             reportError("Unable to flush", e, ErrorManager.FLUSH_FAILURE);
-        } finally {
-            fileLock.readLock().unlock();
         }
         super.flush();
     }
@@ -206,17 +125,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     @Override
     public void close() {
         checkAccess(this);
-        fileLock.writeLock().lock();
-        try {
-            closed = true;
-            SharedLogFile file = attached;
-            if (file != null) {
-                file.flushBuffered();
-            }
-            detach();
-        } finally {
-            fileLock.writeLock().unlock();
-        }
+        attachment.close();
         super.close();
     }
 
@@ -251,12 +160,12 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     public void setFileName(String fileName) {
         checkAccess(this);
         Path path = PathValidator.writableFile("fileName", fileName);
-        changeTarget(current -> current.withFile(path, fileName));
+        attachment.changeTarget(current -> current.withFile(path, fileName));
     }
 
     /** @return the log file's absolute path, or null if none is set */
     public String getFileName() {
-        Path file = target.file();
+        Path file = attachment.target().file();
         return file == null ? null : file.toString();
     }
 
@@ -269,12 +178,12 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     public void setLockFile(String lockFile) {
         checkAccess(this);
         Path path = lockFile == null || lockFile.isBlank() ? null : PathValidator.writableFile("lockFile", lockFile);
-        changeTarget(current -> current.withLockFile(path, lockFile));
+        attachment.changeTarget(current -> current.withLockFile(path, lockFile));
     }
 
     /** @return the lock file's absolute path (the default one if none was set), or null if no fileName is set */
     public String getLockFile() {
-        Path lock = target.lockFile();
+        Path lock = attachment.target().lockFile();
         return lock == null ? null : lock.toString();
     }
 
@@ -287,7 +196,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     public void setRotateSize(String rotateSize) {
         checkAccess(this);
         long bytes = ByteSize.parse("rotateSize", rotateSize);
-        synchronized (attachMonitor) {
+        synchronized (settingsMonitor) {
             policy = policy.withRotateSize(bytes);
             this.rotateSize = rotateSize.trim();
         }
@@ -315,7 +224,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
             throw new IllegalArgumentException(
                     "Invalid value for property \"maxBackupIndex\": \"" + maxBackupIndex + "\": it must be 0 or more");
         }
-        synchronized (attachMonitor) {
+        synchronized (settingsMonitor) {
             policy = policy.withMaxBackupIndex(maxBackupIndex);
         }
     }
@@ -362,7 +271,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     public void setFilePermissions(String filePermissions) {
         checkAccess(this);
         FileCreator creator = FileCreator.parse("filePermissions", filePermissions);
-        synchronized (attachMonitor) {
+        synchronized (settingsMonitor) {
             policy = policy.withCreator(creator);
         }
     }
@@ -384,7 +293,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     public void setLockTimeout(String lockTimeout) {
         checkAccess(this);
         long nanos = TimeSpan.parseNanos("lockTimeout", lockTimeout);
-        synchronized (attachMonitor) {
+        synchronized (settingsMonitor) {
             policy = policy.withLockTimeout(nanos);
             this.lockTimeout = lockTimeout.trim();
         }

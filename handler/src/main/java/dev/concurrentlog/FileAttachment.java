@@ -1,0 +1,145 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.logging.ErrorManager;
+
+/**
+ * One handler's link to the file it writes: which file and lock file (its {@link LogTarget}), the {@link SharedLogFile}
+ * once attached (on the first record), and closing. Writing and flushing hold the read lock; changing the target and
+ * closing hold the write lock, so no record of this handler is being written while they detach.
+ */
+final class FileAttachment {
+
+    /** What the handler is configured with when it attaches: how the group start treats the file. */
+    record StartSettings(WritePolicy policy, boolean append, boolean rotateOnBoot) {
+    }
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Object attachMonitor = new Object();
+    private final Supplier<StartSettings> settings;
+    private final SharedLogFile.ErrorSink errors;
+
+    // Changed only under the write lock.
+    private volatile LogTarget target = LogTarget.NONE;
+    private volatile boolean closed;
+    private volatile SharedLogFile attached;
+
+    FileAttachment(Supplier<StartSettings> settings, SharedLogFile.ErrorSink errors) {
+        this.settings = settings;
+        this.errors = errors;
+    }
+
+    LogTarget target() {
+        return target;
+    }
+
+    /**
+     * Writes {@code record} to the file, attaching first if need be; returns once it is written (or queued, for a
+     * buffered record), with the outcome in the record.
+     *
+     * @return why the record was not handed to a file (closed, no file name), or null if it was
+     */
+    String write(PendingRecord record) {
+        lock.readLock().lock();
+        try {
+            SharedLogFile file = attach();
+            if (file == null) {
+                return closed ? "Handler is closed; record not written"
+                        : "Property \"fileName\" is not set; record not written";
+            }
+            file.write(record, errors);
+            return null;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Writes what is buffered for the attached file, if any. */
+    void flush() {
+        lock.readLock().lock();
+        try {
+            SharedLogFile file = attached;
+            if (file != null) {
+                file.flushBuffered();
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Swaps the target and detaches from the old file. */
+    void changeTarget(UnaryOperator<LogTarget> change) {
+        lock.writeLock().lock();
+        try {
+            LogTarget newTarget = change.apply(target);
+            if (newTarget.equals(target)) {
+                return;
+            }
+            detach();
+            target = newTarget;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Writes buffered records and detaches for good; later writes are refused. */
+    void close() {
+        lock.writeLock().lock();
+        try {
+            closed = true;
+            SharedLogFile file = attached;
+            if (file != null) {
+                file.flushBuffered();
+            }
+            detach();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Returns the shared file, attaching to it on first use; the read lock is held. */
+    private SharedLogFile attach() {
+        SharedLogFile file = attached;
+        LogTarget current = target;
+        if (file != null || closed || current.file() == null) {
+            return file;
+        }
+        IOException startFailure;
+        synchronized (attachMonitor) {
+            file = attached;
+            if (file != null) {
+                return file;
+            }
+            StartSettings start = settings.get();
+            file = SharedLogFile.acquire(current.file(), current.lockFile(), start.policy().creator());
+            try {
+                startFailure = file.start(start.policy(), start.append(), start.rotateOnBoot());
+            } catch (RuntimeException | Error e) {
+                file.release();
+                throw e;
+            }
+            attached = file;
+        }
+        if (!file.lockPath().equals(current.lockFile())) {
+            errors.report("Property \"lockFile\" (" + current.lockFile() + ") is ignored: " + file.path()
+                    + " is already written in this JVM with lock file " + file.lockPath(), null,
+                    ErrorManager.GENERIC_FAILURE);
+        }
+        if (startFailure != null) {
+            errors.report("Unable to open " + file.path() + ": " + startFailure.getMessage(), startFailure,
+                    ErrorManager.OPEN_FAILURE);
+        }
+        return file;
+    }
+
+    private void detach() {
+        SharedLogFile file = attached;
+        attached = null;
+        if (file != null) {
+            file.release();
+        }
+    }
+}
