@@ -24,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * There is one channel per lock file per JVM (see {@link SharedRegistry}): closing any channel to the file would drop
  * all of the JVM's locks on it. Interrupts cannot break the guard: the caller's interrupt status is cleared while it
- * holds the guard and restored when it lets go; a channel closed by an interrupt that arrives during a blocking lock
- * call is reopened.
+ * holds the guard and restored when it lets go; a channel closed by an interrupt that arrives during a lock call is
+ * reopened. The OS lock is polled, never waited for in a blocking call, so a wait can end at the lock timeout.
  */
 final class LockFileGuard {
 
