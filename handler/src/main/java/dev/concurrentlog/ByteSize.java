@@ -23,11 +23,11 @@ final class ByteSize {
      */
     static long parse(String property, String text) {
         if (text == null || text.isBlank()) {
-            throw invalid(property, text, "it is empty");
+            throw InvalidValue.of(property, text, "it is empty");
         }
         Matcher matcher = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw invalid(property, text, "expected a whole number of bytes, optionally followed by b, k, m, g or t");
+            throw InvalidValue.of(property, text, "expected a whole number of bytes, optionally followed by b, k, m, g or t");
         }
         int shift = switch (matcher.group(2)) {
             case "k" -> 10;
@@ -40,19 +40,14 @@ final class ByteSize {
         try {
             number = Long.parseLong(matcher.group(1));
         } catch (NumberFormatException e) {
-            throw invalid(property, text, "it is too large");
+            throw InvalidValue.of(property, text, "it is too large");
         }
         if (number == 0) {
-            throw invalid(property, text, "it must be at least 1 byte");
+            throw InvalidValue.of(property, text, "it must be at least 1 byte");
         }
         if (number > (Long.MAX_VALUE >> shift)) {
-            throw invalid(property, text, "it is too large");
+            throw InvalidValue.of(property, text, "it is too large");
         }
         return number << shift;
-    }
-
-    private static IllegalArgumentException invalid(String property, String text, String why) {
-        return new IllegalArgumentException(
-                "Invalid value for property \"" + property + "\": \"" + text + "\": " + why);
     }
 }

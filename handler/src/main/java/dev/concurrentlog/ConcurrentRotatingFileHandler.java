@@ -144,8 +144,8 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
                 known = false;
             }
             if (!known) {
-                throw new UnsupportedEncodingException("Invalid value for property \"encoding\": \"" + encoding
-                        + "\": this JVM has no such character set");
+                throw new UnsupportedEncodingException(
+                        InvalidValue.of("encoding", encoding, "this JVM has no such character set").getMessage());
             }
         }
         super.setEncoding(encoding);
@@ -221,8 +221,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     public void setMaxBackupIndex(int maxBackupIndex) {
         checkAccess(this);
         if (maxBackupIndex < 0) {
-            throw new IllegalArgumentException(
-                    "Invalid value for property \"maxBackupIndex\": \"" + maxBackupIndex + "\": it must be 0 or more");
+            throw InvalidValue.of("maxBackupIndex", maxBackupIndex, "it must be 0 or more");
         }
         synchronized (settingsMonitor) {
             policy = policy.withMaxBackupIndex(maxBackupIndex);

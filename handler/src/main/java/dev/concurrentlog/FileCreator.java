@@ -42,16 +42,15 @@ final class FileCreator {
         try {
             parsed = PosixFilePermissions.fromString(text.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Invalid value for property \"" + property + "\": \"" + text
-                    + "\": expected nine characters like rw-r----- (r, w, x or - for owner, group and others)", e);
+            throw InvalidValue.of(property, text,
+                    "expected nine characters like rw-r----- (r, w, x or - for owner, group and others)", e);
         }
         if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            throw new IllegalArgumentException("Invalid value for property \"" + property + "\": \"" + text
-                    + "\": this file system has no POSIX permissions");
+            throw InvalidValue.of(property, text, "this file system has no POSIX permissions");
         }
         if (!parsed.contains(PosixFilePermission.OWNER_READ) || !parsed.contains(PosixFilePermission.OWNER_WRITE)) {
-            throw new IllegalArgumentException("Invalid value for property \"" + property + "\": \"" + text
-                    + "\": the owner needs read and write permission (rw-------) to log and to lock");
+            throw InvalidValue.of(property, text,
+                    "the owner needs read and write permission (rw-------) to log and to lock");
         }
         return new FileCreator(Set.copyOf(parsed));
     }

@@ -46,8 +46,7 @@ record LogTarget(Path file, Path explicitLock) {
                 && lockName.length() > backupPrefix.length()
                 && lockName.substring(backupPrefix.length()).chars().allMatch(Character::isDigit);
         if (file.equals(lock) || backup) {
-            throw new IllegalArgumentException("Invalid value for property \"" + property + "\": \"" + value
-                    + "\": the lock file must be neither the log file nor one of its backups");
+            throw InvalidValue.of(property, value, "the lock file must be neither the log file nor one of its backups");
         }
     }
 }

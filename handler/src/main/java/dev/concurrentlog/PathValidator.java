@@ -29,37 +29,37 @@ final class PathValidator {
      */
     static Path writableFile(String property, String value) {
         if (value == null || value.isBlank()) {
-            throw invalid(property, value, "it is empty");
+            throw InvalidValue.of(property, value, "it is empty");
         }
         Path path;
         try {
             path = Paths.get(value).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            throw invalid(property, value, "it is not a valid path (" + e.getMessage() + ")");
+            throw InvalidValue.of(property, value, "it is not a valid path (" + e.getMessage() + ")");
         }
         Path name = path.getFileName();
         Path parent = path.getParent();
         if (name == null || parent == null) {
-            throw invalid(property, value, "it names no file");
+            throw InvalidValue.of(property, value, "it names no file");
         }
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw invalid(property, value, "it is a directory");
+            throw InvalidValue.of(property, value, "it is a directory");
         }
         if (Files.isSymbolicLink(path)) {
-            throw invalid(property, value, "it is a symbolic link; the handler never writes through links");
+            throw InvalidValue.of(property, value, "it is a symbolic link; the handler never writes through links");
         }
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw invalid(property, value, "it is not a regular file");
+            throw InvalidValue.of(property, value, "it is not a regular file");
         }
         Path existing = parent;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
         if (existing == null || !Files.isDirectory(existing)) {
-            throw invalid(property, value, existing + " is not a directory");
+            throw InvalidValue.of(property, value, existing + " is not a directory");
         }
         if (!Files.isWritable(existing)) {
-            throw invalid(property, value, "directory " + existing + " is not writable by this process");
+            throw InvalidValue.of(property, value, "directory " + existing + " is not writable by this process");
         }
         List<Path> created = new ArrayList<>();
         try {
@@ -81,7 +81,7 @@ final class PathValidator {
                     // another process put something in it meanwhile; it is theirs now
                 }
             }
-            throw invalid(property, value, "it cannot be created (" + e + ")");
+            throw InvalidValue.of(property, value, "it cannot be created (" + e + ")");
         }
     }
 
@@ -102,10 +102,5 @@ final class PathValidator {
                 }
             }
         }
-    }
-
-    private static IllegalArgumentException invalid(String property, String value, String why) {
-        return new IllegalArgumentException(
-                "Invalid value for property \"" + property + "\": \"" + value + "\": " + why);
     }
 }

@@ -26,11 +26,11 @@ final class TimeSpan {
      */
     static long parseNanos(String property, String text) {
         if (text == null || text.isBlank()) {
-            throw invalid(property, text, "it is empty");
+            throw InvalidValue.of(property, text, "it is empty");
         }
         Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw invalid(property, text, "expected a whole number followed by ms, s, m or h (a bare number is ms)");
+            throw InvalidValue.of(property, text, "expected a whole number followed by ms, s, m or h (a bare number is ms)");
         }
         TimeUnit unit = switch (matcher.group(2) == null ? "ms" : matcher.group(2)) {
             case "s" -> TimeUnit.SECONDS;
@@ -42,20 +42,15 @@ final class TimeSpan {
         try {
             number = Long.parseLong(matcher.group(1));
         } catch (NumberFormatException e) {
-            throw invalid(property, text, "it is too large (at most 365 days)");
+            throw InvalidValue.of(property, text, "it is too large (at most 365 days)");
         }
         if (number == 0) {
-            throw invalid(property, text, "it must be at least 1 ms");
+            throw InvalidValue.of(property, text, "it must be at least 1 ms");
         }
         long nanos = unit.toNanos(number);
         if (nanos > MAX_NANOS) {
-            throw invalid(property, text, "it is too large (at most 365 days)");
+            throw InvalidValue.of(property, text, "it is too large (at most 365 days)");
         }
         return nanos;
-    }
-
-    private static IllegalArgumentException invalid(String property, String text, String why) {
-        return new IllegalArgumentException(
-                "Invalid value for property \"" + property + "\": \"" + text + "\": " + why);
     }
 }

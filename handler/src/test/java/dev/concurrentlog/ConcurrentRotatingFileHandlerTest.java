@@ -61,9 +61,7 @@ class ConcurrentRotatingFileHandlerTest {
     }
 
     private static void writeRecords(ConcurrentRotatingFileHandler handler, String writer, int thread, int count) {
-        for (int sequence = 0; sequence < count; sequence++) {
-            log(handler, LogVerifier.record(writer, thread, sequence, 40));
-        }
+        TestHandlers.writeRecords(handler, writer, thread, 0, count);
     }
 
     // ---- properties and their defaults

@@ -25,9 +25,7 @@ public final class DiskFullScenario {
         Path mount = Path.of(args[0]);
         Path log = mount.resolve("app.log");
         RecordingErrorManager errors = new RecordingErrorManager();
-        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler(log.toString());
-        handler.setErrorManager(errors);
-        handler.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
+        ConcurrentRotatingFileHandler handler = TestHandlers.create(log, errors);
         handler.setRotateSize("16k");
         handler.setMaxBackupIndex(2);
 

@@ -58,9 +58,7 @@ class FileSafetyTest {
     }
 
     private ConcurrentRotatingFileHandler handler(Path log) {
-        handler = new ConcurrentRotatingFileHandler(log.toString());
-        handler.setErrorManager(errors);
-        handler.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
+        handler = TestHandlers.create(log, errors);
         return handler;
     }
 

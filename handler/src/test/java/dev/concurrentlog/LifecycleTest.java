@@ -35,9 +35,7 @@ class LifecycleTest {
     }
 
     private ConcurrentRotatingFileHandler handler(Path log) {
-        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler(log.toString());
-        handler.setErrorManager(errors);
-        handler.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
+        ConcurrentRotatingFileHandler handler = TestHandlers.create(log, errors);
         handler.setRotateSize("8k");
         handler.setMaxBackupIndex(1000);
         return handler;
@@ -110,8 +108,6 @@ class LifecycleTest {
     }
 
     private static void writeRecords(ConcurrentRotatingFileHandler handler, String writer, int thread, int count) {
-        for (int sequence = 0; sequence < count; sequence++) {
-            handler.publish(new LogRecord(Level.INFO, LogVerifier.record(writer, thread, sequence, 40)));
-        }
+        TestHandlers.writeRecords(handler, writer, thread, 0, count);
     }
 }

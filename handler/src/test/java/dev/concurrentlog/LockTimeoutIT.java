@@ -90,9 +90,7 @@ class LockTimeoutIT {
     }
 
     private ConcurrentRotatingFileHandler handler(Path log, String lockTimeout) {
-        ConcurrentRotatingFileHandler created = new ConcurrentRotatingFileHandler(log.toString());
-        created.setErrorManager(errors);
-        created.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
+        ConcurrentRotatingFileHandler created = TestHandlers.create(log, errors);
         created.setLockTimeout(lockTimeout);
         return created;
     }

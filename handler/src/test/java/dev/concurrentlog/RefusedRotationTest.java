@@ -36,16 +36,12 @@ class RefusedRotationTest {
     }
 
     private ConcurrentRotatingFileHandler handler(Path log) {
-        handler = new ConcurrentRotatingFileHandler(log.toString());
-        handler.setErrorManager(errors);
-        handler.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
+        handler = TestHandlers.create(log, errors);
         return handler;
     }
 
     private static void writeRecords(ConcurrentRotatingFileHandler handler, String writer, int from, int to) {
-        for (int sequence = from; sequence < to; sequence++) {
-            handler.publish(new LogRecord(Level.INFO, LogVerifier.record(writer, 0, sequence, 40)));
-        }
+        TestHandlers.writeRecords(handler, writer, 0, from, to);
     }
 
     @Test
