@@ -8,10 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One writer process: {@code BenchWriter WRITER FILE ID THREADS RECORDS}. Opens the sink, makes the record texts
- * (so that making them, with their checksums, is not timed), prints {@code ready}, waits for a line on standard input
- * (so all processes start together), writes RECORDS records from each of THREADS threads, closes the sink and prints
- * {@code done}.
+ * One writer process: {@code BenchWriter WRITER FILE ID THREADS RECORDS}. Opens the sink, prints {@code ready}, waits
+ * for a line on standard input (so all processes start together), writes RECORDS records from each of THREADS
+ * threads, closes the sink and prints {@code done}.
  */
 public final class BenchWriter {
 
@@ -22,12 +21,6 @@ public final class BenchWriter {
         int threads = Integer.parseInt(args[3]);
         int records = Integer.parseInt(args[4]);
         Sink sink = writer.open(file);
-        String[][] texts = new String[threads][records];
-        for (int t = 0; t < threads; t++) {
-            for (int sequence = 0; sequence < records; sequence++) {
-                texts[t][sequence] = Records.record(id, t, sequence);
-            }
-        }
         System.out.println("ready");
         System.out.flush();
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
@@ -38,7 +31,7 @@ public final class BenchWriter {
             Thread worker = new Thread(() -> {
                 try {
                     for (int sequence = 0; sequence < records; sequence++) {
-                        sink.write(texts[thread][sequence]);
+                        sink.write(Records.record(id, thread, sequence));
                     }
                 } catch (Throwable e) {
                     synchronized (failures) {
