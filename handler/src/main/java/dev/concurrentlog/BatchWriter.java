@@ -77,7 +77,7 @@ final class BatchWriter {
                 throw lockFailure;
             }
             WritePolicy first = batch.get(0).policy;
-            long size = output.current(first).size();
+            long size = locked ? output.sizeForLockedWrite(first) : output.current(first).size();
             int runStart = 0;
             long runLength = 0;
             for (int i = 0; i < batch.size(); i++) {
@@ -93,7 +93,7 @@ final class BatchWriter {
                     } catch (IOException e) {
                         problems = add(problems, e);
                     }
-                    size = output.current(next.policy).size();
+                    size = output.sizeForLockedWrite(next.policy);
                 }
                 runLength += next.bytes.length;
             }

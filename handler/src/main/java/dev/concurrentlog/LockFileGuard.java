@@ -46,6 +46,8 @@ final class LockFileGuard {
     private boolean wasInterrupted;
     private boolean everOpened;
     private boolean groupStart;
+    private SharedFileState state;
+    private boolean stateMapped;
 
     LockFileGuard(Path path, FileCreator creator) {
         this.path = path;
@@ -54,6 +56,14 @@ final class LockFileGuard {
 
     Path path() {
         return path;
+    }
+
+    /**
+     * The state of the log kept in the lock file, or null if it could not be mapped (or the lock file was never
+     * opened). Use it only while holding the in-JVM lock, and trust it only while holding the OS lock.
+     */
+    SharedFileState state() {
+        return state;
     }
 
     /** Takes the in-JVM lock. The caller's interrupt status is held back until {@link #unlock()}. */
@@ -207,6 +217,10 @@ final class LockFileGuard {
             creator.createIfMissing(path);
             channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
+            if (!stateMapped) {
+                stateMapped = true;
+                state = SharedFileState.map(channel); // the mapping outlives the channel, so once is enough
+            }
         }
         return channel;
     }

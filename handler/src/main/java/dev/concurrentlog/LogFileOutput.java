@@ -14,9 +14,12 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The open log file of one {@link SharedLogFile}, and its rotation. Which file is open is checked against the file
- * system on every use (file identity), so a rotation by another process, or a move or delete by an outside tool, makes
- * it reopen the file now at the path.
+ * The open log file of one {@link SharedLogFile}, and its rotation. Which file is open, and how large it is, comes from
+ * the {@link SharedFileState} in the lock file while the lock is held: a rotation by another process moves its
+ * generation on and makes this one reopen the path. The file system is asked (file identity and size, by path) when
+ * that state cannot be trusted (a writer died or failed part way, a writer without the lock wrote, the state describes
+ * another log or cannot be mapped) and at least every {@link #identityCheckNanos}, so a move or delete by an outside
+ * tool is noticed within that time and the file now at the path is opened (or created).
  * <p>
  * The file is opened with {@code O_APPEND} and {@code O_NOFOLLOW}: a symbolic link planted at the path is never
  * followed. A write that fails part way is cut back to the last whole record while the lock is held; a record left
@@ -28,10 +31,20 @@ final class LogFileOutput {
     /** How long after a failed rotation this JVM waits before it tries again. */
     static volatile long rotationRetryNanos = TimeUnit.SECONDS.toNanos(1);
 
+    /** How long, at most, the file at the path goes without being compared with the open one. */
+    static final long IDENTITY_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static volatile long identityCheckNanos = IDENTITY_CHECK_NANOS;
+
     private static final byte LINE_END = '\n';
     private static final int MAX_OPEN_ATTEMPTS = 5;
+    private static final long NO_GENERATION = Long.MIN_VALUE;
 
     private final Path path;
+    private final LockFileGuard guard;
+    private final long logKey;
+    /** The shared state's generation when the open file was last found to be the one at the path. */
+    private long openedGeneration = NO_GENERATION;
+    private long identityCheckedAt;
     private FileChannel out;
     /** Reads the last byte of the open file; the same file as {@link #out}. */
     private FileChannel tail;
@@ -44,8 +57,52 @@ final class LogFileOutput {
     private boolean rotationFailed;
     private long rotationFailedAt;
 
-    LogFileOutput(Path path) {
+    LogFileOutput(Path path, LockFileGuard guard) {
         this.path = path;
+        this.guard = guard;
+        this.logKey = SharedFileState.logKey(path.toAbsolutePath().toString());
+    }
+
+    /**
+     * Makes sure the open channel writes the file now at the path, as {@link #current} does, and returns its size; the
+     * OS lock must be held. Comes from the shared state, with no system call, when that can be trusted.
+     */
+    long sizeForLockedWrite(WritePolicy policy) throws IOException {
+        SharedFileState shared = guard.state();
+        if (shared != null && out != null && shared.describes(logKey) && shared.generation() == openedGeneration
+                && System.nanoTime() - identityCheckedAt < identityCheckNanos && !shared.takeForeignWrite()) {
+            long end = shared.end();
+            if (end >= 0) {
+                expectedEnd = end;
+                return end;
+            }
+        }
+        return checkedSize(policy, shared);
+    }
+
+    /** {@link #sizeForLockedWrite} from the file system; brings the shared state up to date. */
+    private long checkedSize(WritePolicy policy, SharedFileState shared) throws IOException {
+        boolean known = shared != null && shared.describes(logKey);
+        if (known) {
+            shared.takeForeignWrite(); // cleared before the size is read: later foreign writes set it again
+        }
+        Object openBefore = out == null ? null : fileKey;
+        long generationBefore = openedGeneration;
+        BasicFileAttributes attributes = current(policy);
+        identityCheckedAt = System.nanoTime();
+        if (shared != null) {
+            boolean replacedUnannounced = openBefore != null && !Objects.equals(openBefore, fileKey)
+                    && shared.generation() == generationBefore;
+            if (!known || replacedUnannounced) {
+                // another log's state, or a file replaced by an outside tool: make every process look again
+                openedGeneration = shared.replaced(logKey);
+                expectedEnd = -1;
+            } else {
+                openedGeneration = shared.generation();
+                expectedEnd = shared.end();
+            }
+        }
+        return attributes.size();
     }
 
     /**
@@ -97,6 +154,10 @@ final class LogFileOutput {
         }
         int start = data.position();
         long length = data.remaining();
+        SharedFileState shared = guard.state();
+        if (locked && shared != null) {
+            shared.writing(); // stays unknown if this process dies or fails before the write is done
+        }
         try {
             while (data.hasRemaining()) {
                 out.write(data);
@@ -108,14 +169,23 @@ final class LogFileOutput {
                 cutBack(sizeBefore);
             }
             throw e;
+        } finally {
+            if (!locked && shared != null) {
+                shared.foreignWrite();
+            }
         }
         writeFailed = false;
         expectedEnd = locked ? sizeBefore + length : -1;
+        if (locked && shared != null && openedGeneration != NO_GENERATION && shared.describes(logKey)) {
+            shared.written(expectedEnd);
+        }
     }
 
     void truncate() throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             channel.truncate(0);
+        } finally {
+            announceReplaced();
         }
         expectedEnd = -1;
     }
@@ -150,6 +220,16 @@ final class LogFileOutput {
             rotationFailedAt = System.nanoTime();
             throw new IOException("Unable to rotate " + path + " (records stay in it, rotation is retried): "
                     + e.getMessage(), e);
+        } finally {
+            announceReplaced(); // even a rotation that failed part way may have moved the file
+        }
+    }
+
+    /** Tells every process, through the shared state, that the file at the path changed under the lock. */
+    private void announceReplaced() {
+        SharedFileState shared = guard.state();
+        if (shared != null) {
+            shared.replaced(logKey);
         }
     }
 
@@ -160,6 +240,7 @@ final class LogFileOutput {
         tail = null;
         fileKey = null;
         expectedEnd = -1;
+        openedGeneration = NO_GENERATION;
     }
 
     private static boolean endsLine(ByteBuffer data) {

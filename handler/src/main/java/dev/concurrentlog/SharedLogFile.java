@@ -46,7 +46,7 @@ final class SharedLogFile {
     private SharedLogFile(Path path, LockFileGuard guard) {
         this.path = path;
         this.guard = guard;
-        this.output = new LogFileOutput(path);
+        this.output = new LogFileOutput(path, guard);
         this.writer = new BatchWriter(path, guard, output);
     }
 

@@ -44,7 +44,7 @@ class ConcurrentRotatingFileHandlerTest {
     void closeHandlersAndCheckReports() {
         handlers.forEach(ConcurrentRotatingFileHandler::close);
         errors.assertNoUnexpected();
-        LogFileOutput.rotationRetryNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        TestHandlers.restoreTimings();
     }
 
     private ConcurrentRotatingFileHandler handler(Path log) {
@@ -189,6 +189,7 @@ class ConcurrentRotatingFileHandlerTest {
 
     @Test
     void fileMovedAwayByAnOutsideToolIsRecreated() throws IOException {
+        TestHandlers.noticeOutsideChangesAtOnce();
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
         log(handler, "before");
@@ -200,6 +201,71 @@ class ConcurrentRotatingFileHandlerTest {
         Files.delete(log);
         log(handler, "again");
         assertEquals("again\n", Files.readString(log));
+    }
+
+    @Test
+    void fileMovedAwayIsNoticedWithinTheIdentityCheckTimeAndNoRecordIsLost() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        log(handler, "r0");
+        Path moved = dir.resolve("moved.log");
+        Files.move(log, moved);
+        StringBuilder expected = new StringBuilder("r0\n");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        for (int i = 1; !Files.exists(log); i++) {
+            assertTrue(System.nanoTime() < deadline, "the move was not noticed in 10 s");
+            log(handler, "r" + i);
+            expected.append('r').append(i).append('\n');
+        }
+        log(handler, "last");
+        expected.append("last\n");
+        String moveRecords = Files.readString(moved);
+        assertTrue(moveRecords.startsWith("r0\n"));
+        assertEquals(expected.toString(), moveRecords + Files.readString(log),
+                "records written before the move was noticed stay in the moved file, the rest are in the new one");
+    }
+
+    @Test
+    void twoLogsSharingOneLockFileEachRotateByTheirOwnSize() throws IOException {
+        Path first = dir.resolve("first.log");
+        Path second = dir.resolve("second.log");
+        ConcurrentRotatingFileHandler one = handler(first);
+        ConcurrentRotatingFileHandler two = handler(second);
+        for (ConcurrentRotatingFileHandler handler : List.of(one, two)) {
+            handler.setLockFile(dir.resolve("shared.lock").toString());
+            handler.setRotateSize("1k");
+            handler.setMaxBackupIndex(100);
+        }
+        List<String> firstRecords = new ArrayList<>();
+        List<String> secondRecords = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            firstRecords.add("one " + i + " " + "x".repeat(90) + "\n");
+            log(one, firstRecords.get(i).strip());
+            secondRecords.add("two " + i + " " + "y".repeat(190) + "\n");
+            log(two, secondRecords.get(i).strip());
+        }
+        assertFilesHold(first, firstRecords, 1024);
+        assertFilesHold(second, secondRecords, 1024);
+    }
+
+    /** Asserts that {@code log} and its backups hold {@code records} as rotation at {@code rotateSize} splits them. */
+    private static void assertFilesHold(Path log, List<String> records, int rotateSize) throws IOException {
+        List<String> expectedFiles = new ArrayList<>(List.of(""));
+        for (String record : records) {
+            String current = expectedFiles.get(expectedFiles.size() - 1);
+            if (!current.isEmpty() && current.length() + record.length() > rotateSize) {
+                expectedFiles.add(record);
+            } else {
+                expectedFiles.set(expectedFiles.size() - 1, current + record);
+            }
+        }
+        List<String> actualFiles = new ArrayList<>();
+        for (int index = expectedFiles.size() - 1; index >= 1; index--) {
+            actualFiles.add(Files.readString(BackupRotator.backup(log, index)));
+        }
+        actualFiles.add(Files.readString(log));
+        assertEquals(expectedFiles, actualFiles);
+        assertFalse(Files.exists(BackupRotator.backup(log, expectedFiles.size())));
     }
 
     @Test
@@ -307,6 +373,7 @@ class ConcurrentRotatingFileHandlerTest {
 
     @Test
     void bufferedRecordThatCannotBeWrittenIsReported() throws IOException {
+        TestHandlers.noticeOutsideChangesAtOnce();
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
         handler.setAutoFlush(false);
@@ -352,6 +419,7 @@ class ConcurrentRotatingFileHandlerTest {
 
     @Test
     void writeFailureIsReportedAndLoggingGoesOn() throws IOException {
+        TestHandlers.noticeOutsideChangesAtOnce();
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
         log(handler, "one");

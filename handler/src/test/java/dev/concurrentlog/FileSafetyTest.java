@@ -1,6 +1,7 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,7 +52,7 @@ class FileSafetyTest {
             handler.close();
         }
         errors.assertNoUnexpected();
-        LogFileOutput.rotationRetryNanos = TimeUnit.SECONDS.toNanos(1);
+        TestHandlers.restoreTimings();
         if (victim != null) {
             assertEquals(VICTIM_TEXT, Files.readString(victim), "the target of a planted link was changed");
         }
@@ -99,6 +100,7 @@ class FileSafetyTest {
 
     @Test
     void logReplacedByALinkWhileWritingIsNeverFollowed() throws IOException {
+        TestHandlers.noticeOutsideChangesAtOnce();
         Path log = dir.resolve("app.log");
         handler(log);
         log("one");
@@ -220,6 +222,7 @@ class FileSafetyTest {
 
     @Test
     void logDeletedOrMovedByAnOutsideToolIsRecreatedWithItsPermissions() throws IOException {
+        TestHandlers.noticeOutsideChangesAtOnce();
         Path log = dir.resolve("app.log");
         handler(log).setFilePermissions("rw-r-----");
         log("one");
@@ -239,6 +242,11 @@ class FileSafetyTest {
         Path log = dir.resolve("app.log");
         handler(log);
         log("one");
+        // what a writer killed part way through its write leaves: a fragment, and the end in the shared state unknown
+        try (FileChannel lock = FileChannel.open(dir.resolve(".app.log.lock"), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            SharedFileState.map(lock).writing();
+        }
         Files.write(log, "half-writ".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
         log("two");
         log("three");

@@ -19,6 +19,17 @@ final class TestHandlers {
         return handler;
     }
 
+    /** Makes every write compare the file at the path with the open one, as an outside tool's change is tested. */
+    static void noticeOutsideChangesAtOnce() {
+        LogFileOutput.identityCheckNanos = 0;
+    }
+
+    /** Puts back what tests may change: the rotation retry delay and how often file identity is checked. */
+    static void restoreTimings() {
+        LogFileOutput.rotationRetryNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        LogFileOutput.identityCheckNanos = LogFileOutput.IDENTITY_CHECK_NANOS;
+    }
+
     /** Publishes the checksummed records {@code from} (inclusive) to {@code to} of one writer thread. */
     static void writeRecords(ConcurrentRotatingFileHandler handler, String writer, int thread, int from, int to) {
         for (int sequence = from; sequence < to; sequence++) {
