@@ -75,6 +75,11 @@ final class LockFileGuard {
         wasInterrupted = Thread.interrupted();
     }
 
+    /** Whether some thread holds the in-JVM lock (a hint for waiters; it may change at once). */
+    boolean isHeld() {
+        return jvmLock.isLocked();
+    }
+
     /** Takes the in-JVM lock if it is free, as {@link #lock()} does; returns false at once if it is not. */
     boolean tryLock() {
         if (jvmLock.isHeldByCurrentThread()) {

@@ -6,13 +6,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One writer process: {@code BenchWriter WRITER FILE ID THREADS RECORDS}. Opens the sink, prints {@code ready}, waits
- * for a line on standard input (so all processes start together), writes RECORDS records from each of THREADS
- * threads, closes the sink and prints {@code done}.
+ * One writer process: {@code BenchWriter WRITER FILE ID THREADS RECORDS}. First it warms up: the same writer, from the
+ * same threads, writes into {@code warmup.log} beside FILE for {@link #WARM_UP_NANOS} (every process of the run at once,
+ * so the JIT has compiled the contended paths before anything is timed). Then it opens the sink on FILE, prints
+ * {@code ready}, waits for a line on standard input (so all processes start together), writes RECORDS records from each
+ * of THREADS threads, closes the sink and prints {@code done}.
  */
 public final class BenchWriter {
+
+    /** How long each process writes before it is timed; the same for every writer. */
+    static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     public static void main(String[] args) throws Exception {
         Writer writer = Writer.valueOf(args[0]);
@@ -20,17 +26,38 @@ public final class BenchWriter {
         String id = args[2];
         int threads = Integer.parseInt(args[3]);
         int records = Integer.parseInt(args[4]);
+        Sink warmUp = writer.open(file.resolveSibling("warmup.log"));
+        List<Throwable> failures = write(warmUp, "warm-" + id, threads, Integer.MAX_VALUE,
+                System.nanoTime() + WARM_UP_NANOS);
+        warmUp.close();
         Sink sink = writer.open(file);
         System.out.println("ready");
         System.out.flush();
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        failures.addAll(write(sink, id, threads, records, Long.MAX_VALUE));
+        sink.close();
+        failures.forEach(Throwable::printStackTrace);
+        System.out.println("done");
+        System.exit(failures.isEmpty() ? 0 : 1);
+    }
+
+    /**
+     * Writes {@code records} records from each of {@code threads} threads, or fewer if {@code deadline} (a
+     * {@link System#nanoTime} value) passes first; returns what the threads threw.
+     */
+    private static List<Throwable> write(Sink sink, String id, int threads, int records, long deadline)
+            throws InterruptedException {
         List<Thread> started = new ArrayList<>();
         List<Throwable> failures = new ArrayList<>();
+        boolean timed = deadline != Long.MAX_VALUE;
         for (int t = 0; t < threads; t++) {
             int thread = t;
             Thread worker = new Thread(() -> {
                 try {
                     for (int sequence = 0; sequence < records; sequence++) {
+                        if (timed && System.nanoTime() - deadline > 0) {
+                            return;
+                        }
                         sink.write(Records.record(id, thread, sequence));
                     }
                 } catch (Throwable e) {
@@ -45,9 +72,6 @@ public final class BenchWriter {
         for (Thread worker : started) {
             worker.join();
         }
-        sink.close();
-        failures.forEach(Throwable::printStackTrace);
-        System.out.println("done");
-        System.exit(failures.isEmpty() ? 0 : 1);
+        return failures;
     }
 }
