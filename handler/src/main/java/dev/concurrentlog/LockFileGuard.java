@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * There is one channel per lock file per JVM (see {@link SharedRegistry}): closing any channel to the file would drop
  * all of the JVM's locks on it. Interrupts cannot break the guard: the caller's interrupt status is cleared while it
  * holds the guard and restored when it lets go; a channel closed by an interrupt that arrives during a lock call is
- * reopened. The OS lock is polled, never waited for in a blocking call, so a wait can end at the lock timeout.
+ * reopened. A blocking wait for the OS lock is ended at the lock timeout by the {@link LockWaitWatchdog}.
  */
 final class LockFileGuard {
 
@@ -38,6 +38,7 @@ final class LockFileGuard {
     private final Path path;
     private final FileCreator creator;
     private final ReentrantLock jvmLock = new ReentrantLock();
+    private final LockWaitWatchdog.Wait lockWait = new LockWaitWatchdog.Wait();
 
     // All below are guarded by jvmLock.
     private FileChannel channel;
@@ -151,20 +152,24 @@ final class LockFileGuard {
     }
 
     /**
-     * Polls for the mutex byte until {@code deadline}, backing off from microseconds to {@link #MAX_BACKOFF_NANOS}; a
-     * blocking lock call could not be given up on. Also waits out a holder elsewhere in this JVM (another class
-     * loader's copy of the handler).
+     * Gets the mutex byte by {@code deadline}: a blocking lock call, which the kernel ends the moment the holder lets
+     * go, ended at the deadline by the {@link LockWaitWatchdog}. Where a blocking call cannot be used, polls instead,
+     * backing off from microseconds to {@link #MAX_BACKOFF_NANOS}: while another class loader's copy of the handler
+     * in this JVM holds the lock (the JDK refuses a second lock of the JVM on those bytes), and when the kernel sees
+     * a false deadlock between this process's threads on two lock files and refuses to block.
      *
-     * @return the lock, or null if the deadline passed
+     * @return the lock, or null if the deadline passed (then the channel may be closed: the caller reopens it)
      */
     private FileLock acquireMutex(FileChannel open, long deadline) throws IOException {
         long backoffNanos = MIN_BACKOFF_NANOS;
+        boolean block = true;
         while (true) {
             FileLock lock;
             try {
                 lock = open.tryLock(MUTEX_BYTE, 1, false);
             } catch (OverlappingFileLockException e) {
                 lock = null;
+                block = false;
             }
             if (lock != null) {
                 return lock;
@@ -172,6 +177,22 @@ final class LockFileGuard {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 return null;
+            }
+            if (block) {
+                lockWait.begin(deadline);
+                try {
+                    return open.lock(MUTEX_BYTE, 1, false);
+                } catch (ClosedChannelException | FileLockInterruptionException e) {
+                    if (lockWait.end()) {
+                        closeChannel(); // the watchdog's interrupt closed it; the next lockFile reopens it
+                        return null;
+                    }
+                    throw e;
+                } catch (OverlappingFileLockException | IOException e) {
+                    block = false; // e.g. EDEADLK: poll instead (tryLock reports the problem if it lasts)
+                } finally {
+                    lockWait.end();
+                }
             }
             LockSupport.parkNanos(this, Math.min(backoffNanos, remaining));
             backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
@@ -211,6 +232,7 @@ final class LockFileGuard {
         jvmLock.lock();
         try {
             mutex = null;
+            lockWait.forget();
             closeChannel();
         } finally {
             jvmLock.unlock();

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.ErrorManager;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -87,6 +88,32 @@ class LockTimeoutIT {
         waiter.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(waiter.isAlive(), "publish went on once the holder died (lockTimeout is 1 h)");
         LogVerifier.verify(List.of(log), Map.of("t T0", 2L));
+    }
+
+    @Test
+    void interruptWhileBlockedOnAnotherProcessesLockNeitherEndsTheWaitNorLosesTheRecordOrTheInterrupt()
+            throws Exception {
+        Path log = dir.resolve("interrupted.log");
+        handler = handler(log, "1h");
+        publish(0);
+        holder = lockHolder(log);
+        AtomicBoolean interruptedAfter = new AtomicBoolean();
+        Thread waiter = new Thread(() -> {
+            publish(1);
+            interruptedAfter.set(Thread.currentThread().isInterrupted());
+        });
+        waiter.start();
+        MultiProcessIT.awaitWaitingForFileLock(waiter);
+        waiter.interrupt();
+        // the interrupt closed the lock file's channel; the waiter reopens it and blocks again
+        MultiProcessIT.awaitWaitingForFileLock(waiter);
+        assertTrue(waiter.isAlive(), "still waiting for the holder");
+        WriterJvms.send(holder, "release");
+        waiter.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(waiter.isAlive(), "publish went on once the holder let go");
+        assertTrue(interruptedAfter.get(), "the interrupt status is kept");
+        publish(2);
+        LogVerifier.verify(List.of(log), Map.of("t T0", 3L));
     }
 
     private ConcurrentRotatingFileHandler handler(Path log, String lockTimeout) {

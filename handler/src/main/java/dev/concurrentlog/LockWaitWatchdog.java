@@ -1,0 +1,129 @@
+package dev.concurrentlog;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Ends blocking waits for an OS lock at their deadline. A blocking lock call is the fastest way to get a lock that
+ * another process lets go of (the kernel wakes the waiter at once), but it has no timeout; it ends when its thread is
+ * interrupted, which also closes the channel. One daemon thread per JVM, started by the first wait, does that
+ * interrupt. It sleeps while nothing waits, and otherwise until the earliest deadline, at most {@link #MAX_SLEEP_NANOS}
+ * at a time, so a wait that ends in time never wakes it.
+ */
+final class LockWaitWatchdog {
+
+    /** A wait whose deadline is missed by the watchdog's current sleep ends at most this much late. */
+    static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private static final Set<Wait> WAITS = ConcurrentHashMap.newKeySet();
+    private static volatile Thread thread;
+    private static volatile boolean idle;
+
+    private LockWaitWatchdog() {
+    }
+
+    /**
+     * The blocking waits of one lock file, one at a time (its guard's in-JVM lock holder is the only waiter), reused
+     * from wait to wait. Call {@link #begin} right before the blocking call and {@link #end} right after it, in
+     * {@code finally}.
+     */
+    static final class Wait {
+        private static final int IDLE = 0;
+        private static final int WAITING = 1;
+        private static final int FIRING = 2;
+        private static final int FIRED = 3;
+
+        private final AtomicInteger state = new AtomicInteger(IDLE);
+        private volatile Thread waiter;
+        private volatile long deadline;
+
+        /** The current thread is about to block; interrupt it at {@code deadline} (a {@link System#nanoTime} value). */
+        void begin(long deadline) {
+            this.waiter = Thread.currentThread();
+            this.deadline = deadline;
+            state.set(WAITING);
+            WAITS.add(this);
+            if (thread == null) {
+                start();
+            } else if (idle) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        /**
+         * The blocking call has returned or thrown; calling this again is harmless.
+         *
+         * @return true, on the first call only, if the watchdog interrupted it at the deadline; the interrupt status
+         *         it set is cleared (an interrupt from elsewhere in the same instant is lost with it)
+         */
+        boolean end() {
+            if (state.get() == IDLE) {
+                return false;
+            }
+            if (state.compareAndSet(WAITING, IDLE)) {
+                waiter = null;
+                return false;
+            }
+            while (state.get() != FIRED) {
+                Thread.onSpinWait(); // the watchdog is inside Thread.interrupt(): a matter of microseconds
+            }
+            Thread.interrupted();
+            waiter = null;
+            state.set(IDLE);
+            return true;
+        }
+
+        /** The guard is closed: stop watching it. */
+        void forget() {
+            WAITS.remove(this);
+        }
+
+        private void fire() {
+            if (state.compareAndSet(WAITING, FIRING)) {
+                waiter.interrupt();
+                state.set(FIRED);
+            }
+        }
+    }
+
+    private static synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        Thread watchdog = new Thread(LockWaitWatchdog::run, "concurrent-log-handler lock watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        thread = watchdog;
+    }
+
+    private static void run() {
+        while (true) {
+            idle = true; // before the scan: a wait that begins after it sees idle and wakes this thread
+            long now = System.nanoTime();
+            long next = 0;
+            boolean waiting = false;
+            for (Wait wait : WAITS) {
+                if (wait.state.get() != Wait.WAITING) {
+                    continue;
+                }
+                long deadline = wait.deadline;
+                if (now - deadline >= 0) {
+                    wait.fire();
+                } else if (!waiting || deadline - next < 0) {
+                    next = deadline;
+                    waiting = true;
+                }
+            }
+            if (waiting) {
+                idle = false;
+                LockSupport.parkNanos(Math.min(next - now, MAX_SLEEP_NANOS));
+            } else {
+                LockSupport.park();
+            }
+            Thread.interrupted(); // nobody should interrupt this thread; if someone does, keep watching
+        }
+    }
+}
