@@ -164,21 +164,7 @@ final class LockFileGuard {
         long backoffNanos = MIN_BACKOFF_NANOS;
         boolean block = true;
         while (true) {
-            FileLock lock;
-            try {
-                lock = open.tryLock(MUTEX_BYTE, 1, false);
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-                block = false;
-            }
-            if (lock != null) {
-                return lock;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return null;
-            }
-            if (block) {
+            if (block && deadline - System.nanoTime() > 0) {
                 lockWait.begin(deadline);
                 try {
                     return open.lock(MUTEX_BYTE, 1, false);
@@ -193,6 +179,19 @@ final class LockFileGuard {
                 } finally {
                     lockWait.end();
                 }
+            }
+            FileLock lock;
+            try {
+                lock = open.tryLock(MUTEX_BYTE, 1, false);
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock != null) {
+                return lock;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return null;
             }
             LockSupport.parkNanos(this, Math.min(backoffNanos, remaining));
             backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);

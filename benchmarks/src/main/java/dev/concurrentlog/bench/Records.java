@@ -23,13 +23,14 @@ final class Records {
     private Records() {
     }
 
+    /** The alphabet, repeated: the payload of record {@code s} is the {@link #PAYLOAD} letters from {@code s % 26}. */
+    private static final String LETTERS = "abcdefghijklmnopqrstuvwxyz".repeat(PAYLOAD / 26 + 2);
+
     static String record(String writer, int thread, int sequence) {
-        StringBuilder body = new StringBuilder(200)
-                .append('W').append(writer).append(" T").append(thread).append(" S").append(sequence).append(' ');
-        for (int i = 0; i < PAYLOAD; i++) {
-            body.append((char) ('a' + (sequence + i) % 26));
-        }
-        String text = body.toString();
+        int from = sequence % 26;
+        String text = new StringBuilder(200)
+                .append('W').append(writer).append(" T").append(thread).append(" S").append(sequence).append(' ')
+                .append(LETTERS, from, from + PAYLOAD).toString();
         return text + " C" + crc(text);
     }
 
