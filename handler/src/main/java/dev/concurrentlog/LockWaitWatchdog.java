@@ -10,8 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * Ends blocking waits for an OS lock at their deadline. A blocking lock call is the fastest way to get a lock that
  * another process lets go of (the kernel wakes the waiter at once), but it has no timeout; it ends when its thread is
  * interrupted, which also closes the channel. One daemon thread per JVM, started by the first wait, does that
- * interrupt. It sleeps while nothing waits, and otherwise until the earliest deadline, at most {@link #MAX_SLEEP_NANOS}
- * at a time, so a wait that ends in time never wakes it.
+ * interrupt. While waits keep beginning it sleeps until the earliest deadline, at most {@link #MAX_SLEEP_NANOS} at a
+ * time, so a wait that ends in time never wakes it; once none began for that long, it sleeps until the next one.
  */
 final class LockWaitWatchdog {
 
@@ -20,7 +20,10 @@ final class LockWaitWatchdog {
 
     private static final Set<Wait> WAITS = ConcurrentHashMap.newKeySet();
     private static volatile Thread thread;
+    /** Whether the watchdog sleeps until woken (nothing waited for a while). */
     private static volatile boolean idle;
+    /** Whether a wait began since the watchdog last looked. */
+    private static volatile boolean began;
 
     private LockWaitWatchdog() {
     }
@@ -46,6 +49,9 @@ final class LockWaitWatchdog {
             this.deadline = deadline;
             state.set(WAITING);
             WAITS.add(this);
+            if (!began) {
+                began = true;
+            }
             if (thread == null) {
                 start();
             } else if (idle) {
@@ -101,7 +107,6 @@ final class LockWaitWatchdog {
 
     private static void run() {
         while (true) {
-            idle = true; // before the scan: a wait that begins after it sees idle and wakes this thread
             long now = System.nanoTime();
             long next = 0;
             boolean waiting = false;
@@ -118,12 +123,29 @@ final class LockWaitWatchdog {
                 }
             }
             if (waiting) {
-                idle = false;
                 LockSupport.parkNanos(Math.min(next - now, MAX_SLEEP_NANOS));
+            } else if (began) {
+                // waits come and go (most end within microseconds): keep a timed sleep, so that they need not wake
+                // this thread, as long as some began since the last look
+                began = false;
+                LockSupport.parkNanos(MAX_SLEEP_NANOS);
             } else {
-                LockSupport.park();
+                idle = true; // before the last look: a wait that begins after it sees idle and wakes this thread
+                if (!anyWaiting()) {
+                    LockSupport.park();
+                }
+                idle = false;
             }
             Thread.interrupted(); // nobody should interrupt this thread; if someone does, keep watching
         }
+    }
+
+    private static boolean anyWaiting() {
+        for (Wait wait : WAITS) {
+            if (wait.state.get() == Wait.WAITING) {
+                return true;
+            }
+        }
+        return false;
     }
 }
