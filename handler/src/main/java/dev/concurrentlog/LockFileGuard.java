@@ -10,6 +10,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,6 +41,8 @@ final class LockFileGuard {
     private final FileCreator creator;
     private final ReentrantLock jvmLock = new ReentrantLock();
     private final LockWaitWatchdog.Wait lockWait = new LockWaitWatchdog.Wait();
+    /** Wake the parked waiters of each log that uses this lock file, whichever log or task held the guard. */
+    private final List<Runnable> unlockListeners = new CopyOnWriteArrayList<>();
 
     // All below are guarded by jvmLock.
     private FileChannel channel;
@@ -93,7 +97,10 @@ final class LockFileGuard {
         return true;
     }
 
-    /** Releases the in-JVM lock (and the file lock, if still held) and restores the interrupt status. */
+    /**
+     * Releases the in-JVM lock (and the file lock, if still held), restores the interrupt status and runs the unlock
+     * listeners.
+     */
     IOException unlock() {
         IOException problem = mutex == null ? null : unlockFile();
         boolean interrupt = wasInterrupted | Thread.interrupted();
@@ -102,7 +109,19 @@ final class LockFileGuard {
         if (interrupt) {
             Thread.currentThread().interrupt();
         }
+        for (Runnable listener : unlockListeners) {
+            listener.run();
+        }
         return problem;
+    }
+
+    /** Runs {@code listener} after each {@link #unlock()}, in the unlocking thread; it must be quick and not throw. */
+    void addUnlockListener(Runnable listener) {
+        unlockListeners.add(listener);
+    }
+
+    void removeUnlockListener(Runnable listener) {
+        unlockListeners.remove(listener);
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.concurrentlog;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -34,12 +34,15 @@ final class LockWaitWatchdog {
      * {@code finally}.
      */
     static final class Wait {
-        private static final int IDLE = 0;
-        private static final int WAITING = 1;
-        private static final int FIRING = 2;
-        private static final int FIRED = 3;
+        // The state is a generation (one per wait, in the high bits) and a phase: the watchdog fires only the
+        // generation whose deadline it read, never a later wait of the same guard that began meanwhile.
+        private static final long IDLE = 0;
+        private static final long WAITING = 1;
+        private static final long FIRING = 2;
+        private static final long FIRED = 3;
+        private static final long PHASE = 3;
 
-        private final AtomicInteger state = new AtomicInteger(IDLE);
+        private final AtomicLong state = new AtomicLong(IDLE);
         private volatile Thread waiter;
         private volatile long deadline;
 
@@ -47,7 +50,7 @@ final class LockWaitWatchdog {
         void begin(long deadline) {
             this.waiter = Thread.currentThread();
             this.deadline = deadline;
-            state.set(WAITING);
+            state.set(((state.get() & ~PHASE) + PHASE + 1) | WAITING);
             WAITS.add(this);
             if (!began) {
                 began = true;
@@ -66,20 +69,25 @@ final class LockWaitWatchdog {
          *         it set is cleared (an interrupt from elsewhere in the same instant is lost with it)
          */
         boolean end() {
-            if (state.get() == IDLE) {
+            long current = state.get();
+            if ((current & PHASE) == IDLE) {
                 return false;
             }
-            if (state.compareAndSet(WAITING, IDLE)) {
+            if ((current & PHASE) == WAITING && state.compareAndSet(current, current & ~PHASE)) {
                 waiter = null;
                 return false;
             }
-            while (state.get() != FIRED) {
+            while ((state.get() & PHASE) != FIRED) {
                 Thread.onSpinWait(); // the watchdog is inside Thread.interrupt(): a matter of microseconds
             }
             Thread.interrupted();
             waiter = null;
-            state.set(IDLE);
+            state.set(current & ~PHASE);
             return true;
+        }
+
+        private boolean isWaiting() {
+            return (state.get() & PHASE) == WAITING;
         }
 
         /** The guard is closed: stop watching it. */
@@ -87,10 +95,19 @@ final class LockWaitWatchdog {
             WAITS.remove(this);
         }
 
-        private void fire() {
-            if (state.compareAndSet(WAITING, FIRING)) {
-                waiter.interrupt();
-                state.set(FIRED);
+        /** Interrupts the waiter if the wait is due and still the one whose deadline was read. */
+        private void fireIfDue(long now) {
+            long current = state.get();
+            if ((current & PHASE) != WAITING || now - deadline < 0) {
+                return;
+            }
+            long generation = current & ~PHASE;
+            if (state.compareAndSet(current, generation | FIRING)) {
+                try {
+                    waiter.interrupt();
+                } finally {
+                    state.set(generation | FIRED);
+                }
             }
         }
     }
@@ -111,15 +128,17 @@ final class LockWaitWatchdog {
             long next = 0;
             boolean waiting = false;
             for (Wait wait : WAITS) {
-                if (wait.state.get() != Wait.WAITING) {
-                    continue;
+                try {
+                    wait.fireIfDue(now);
+                } catch (RuntimeException | Error e) {
+                    // interrupting one waiter failed (its state says FIRED all the same): go on watching the others
                 }
-                long deadline = wait.deadline;
-                if (now - deadline >= 0) {
-                    wait.fire();
-                } else if (!waiting || deadline - next < 0) {
-                    next = deadline;
-                    waiting = true;
+                if (wait.isWaiting()) {
+                    long deadline = wait.deadline;
+                    if (!waiting || deadline - next < 0) {
+                        next = deadline;
+                        waiting = true;
+                    }
                 }
             }
             if (waiting) {
@@ -142,7 +161,7 @@ final class LockWaitWatchdog {
 
     private static boolean anyWaiting() {
         for (Wait wait : WAITS) {
-            if (wait.state.get() == Wait.WAITING) {
+            if (wait.isWaiting()) {
                 return true;
             }
         }

@@ -49,12 +49,15 @@ final class SharedLogFile {
     private final List<PendingRecord> batch = new ArrayList<>();
     private final List<PendingRecord> failedBufferedRecords = new ArrayList<>();
     private final List<PendingRecord> markers = new ArrayList<>();
+    /** Run whenever the guard is unlocked, whoever held it: this file, another log on the lock file, start, close. */
+    private final Runnable wakeWaiter = this::wakeNextWaiter;
 
     private SharedLogFile(Path path, LockFileGuard guard) {
         this.path = path;
         this.guard = guard;
         this.output = new LogFileOutput(path, guard);
         this.writer = new BatchWriter(path, guard, output);
+        guard.addUnlockListener(wakeWaiter);
     }
 
     /**
@@ -172,10 +175,9 @@ final class SharedLogFile {
                     if (unlockFailure != null) {
                         problems = BatchWriter.add(problems, unlockFailure);
                     }
-                    wakeNextWaiter();
                 }
             } else {
-                // another thread is writing: it writes this record too, or hands over the turn when it is done
+                // another thread holds the guard: it writes this record too, or its unlock wakes the oldest waiter
                 interrupted |= Thread.interrupted();
                 if (!spinUntilDoneOrFree(record)) {
                     LockSupport.park(this);
@@ -290,6 +292,7 @@ final class SharedLogFile {
         } finally {
             guard.unlock();
         }
+        guard.removeUnlockListener(wakeWaiter);
         GUARDS.release(guard.path(), guard, LockFileGuard::close);
     }
 

@@ -116,6 +116,45 @@ class LockTimeoutIT {
         LogVerifier.verify(List.of(log), Map.of("t T0", 3L));
     }
 
+    @Test
+    void publisherOfAnotherLogOnTheSameLockFileIsWokenWhenTheHolderLetsGo() throws Exception {
+        Path lockFile = dir.resolve("shared.lock");
+        handler = handler(dir.resolve("a.log"), "1h");
+        handler.setLockFile(lockFile.toString());
+        ConcurrentRotatingFileHandler other = handler(dir.resolve("b.log"), "1h");
+        other.setLockFile(lockFile.toString());
+        Thread onB = new Thread(() -> other.publish(new LogRecord(Level.INFO, LogVerifier.record("u", 0, 1, 40))));
+        try {
+            publish(0);
+            other.publish(new LogRecord(Level.INFO, LogVerifier.record("u", 0, 0, 40)));
+            holder = LockHolder.start(lockFile);
+            Thread onA = new Thread(() -> publish(1));
+            onA.start();
+            MultiProcessIT.awaitWaitingForFileLock(onA); // holds the in-JVM lock while it waits for the holder
+            onB.start();
+            awaitParked(onB);
+            WriterJvms.send(holder, "release");
+            onA.join(TimeUnit.SECONDS.toMillis(30));
+            onB.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(onA.isAlive(), "the publisher that waited for the holder went on");
+            assertFalse(onB.isAlive(), "the publisher parked behind it, on another log, was woken");
+            LogVerifier.verify(List.of(dir.resolve("a.log")), Map.of("t T0", 2L));
+            LogVerifier.verify(List.of(dir.resolve("b.log")), Map.of("u T0", 2L));
+        } finally {
+            onB.interrupt(); // unsticks a publisher left parked, so that closing does not wait for it forever
+            onB.join(TimeUnit.SECONDS.toMillis(30));
+            other.close();
+        }
+    }
+
+    private static void awaitParked(Thread thread) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (thread.getState() != Thread.State.WAITING) {
+            assertTrue(System.nanoTime() - deadline < 0, "never parked: " + thread.getState());
+            Thread.onSpinWait();
+        }
+    }
+
     private ConcurrentRotatingFileHandler handler(Path log, String lockTimeout) {
         ConcurrentRotatingFileHandler created = TestHandlers.create(log, errors);
         created.setLockTimeout(lockTimeout);
