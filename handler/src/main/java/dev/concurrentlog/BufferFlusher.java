@@ -40,9 +40,7 @@ final class BufferFlusher {
         if (thread != null) {
             return;
         }
-        Thread flusher = new Thread(BufferFlusher::run, "concurrent-log-handler flusher");
-        flusher.setDaemon(true);
-        flusher.start();
+        Thread flusher = DaemonThreads.start("concurrent-log-handler flusher", BufferFlusher::run);
         // At exit, every open file is flushed, including one the flusher thread has just taken out of the set: the
         // flush waits for the lock, so it also waits for a write the flusher has under way.
         Runtime.getRuntime().addShutdownHook(new Thread(SharedLogFile::flushAllOpen,

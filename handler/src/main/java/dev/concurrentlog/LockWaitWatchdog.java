@@ -116,10 +116,7 @@ final class LockWaitWatchdog {
         if (thread != null) {
             return;
         }
-        Thread watchdog = new Thread(LockWaitWatchdog::run, "concurrent-log-handler lock watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        thread = watchdog;
+        thread = DaemonThreads.start("concurrent-log-handler lock watchdog", LockWaitWatchdog::run);
     }
 
     private static void run() {

@@ -1,14 +1,22 @@
 package dev.concurrentlog;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The watchdog ends a blocking wait at its deadline, and leaves alone a wait that ended in time. */
+/**
+ * The watchdog ends a blocking wait at its deadline, and leaves alone a wait that ended in time; the handler's
+ * background threads keep no application's class loader alive.
+ */
 class LockWaitWatchdogTest {
 
     private static final long SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -30,6 +38,26 @@ class LockWaitWatchdogTest {
                     "soon after the deadline: " + (ended - start) + " ns");
         }
         wait.forget();
+    }
+
+    @Test
+    void backgroundThreadsHoldNoApplicationClassLoader(@TempDir Path dir) {
+        LockWaitWatchdog.Wait wait = new LockWaitWatchdog.Wait();
+        wait.begin(System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        wait.end();
+        wait.forget();
+        RecordingErrorManager errors = new RecordingErrorManager();
+        ConcurrentRotatingFileHandler handler = TestHandlers.create(dir.resolve("app.log"), errors);
+        handler.setAutoFlush(false);
+        handler.publish(new LogRecord(Level.INFO, "buffered"));
+        handler.close();
+        errors.assertNoUnexpected();
+        for (String name : new String[] {"concurrent-log-handler lock watchdog", "concurrent-log-handler flusher"}) {
+            Thread thread = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name))
+                    .findFirst().orElseThrow(() -> new AssertionError("no thread " + name));
+            assertTrue(thread.isDaemon(), name);
+            assertNull(thread.getContextClassLoader(), name + " keeps a context class loader");
+        }
     }
 
     @Test
