@@ -144,4 +144,15 @@ final class BatchWriter {
         result.add(problem);
         return result;
     }
+
+    static List<IOException> addAll(List<IOException> list, List<IOException> more) {
+        if (more == null) {
+            return list;
+        }
+        if (list == null) {
+            return more;
+        }
+        list.addAll(more);
+        return list;
+    }
 }

@@ -25,13 +25,6 @@ final class SharedLogFile {
     private static final SharedRegistry<Path, SharedLogFile> FILES = new SharedRegistry<>();
     private static final SharedRegistry<Path, LockFileGuard> GUARDS = new SharedRegistry<>();
 
-    /**
-     * How long a waiting publisher spins before it parks: about two batches (measured 4x4, 2 cores: 10 us 108-124k,
-     * 20 us 116-132k, 50 us 105-123k records/s, parking at once 71-91k). None on a single processor, where the
-     * spinner would only keep the writer from running.
-     */
-    private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
-
     /** Buffered records (autoFlush=false) are written once they reach this many bytes. */
     static final long BUFFER_LIMIT = 64 * 1024;
 
@@ -167,7 +160,7 @@ final class SharedLogFile {
             if (guard.tryLock()) {
                 try {
                     if (!record.isDone()) {
-                        problems = addAll(problems, drain());
+                        problems = BatchWriter.addAll(problems, drain());
                         failedBuffered = takeFailedBuffered(failedBuffered);
                     }
                 } finally {
@@ -179,7 +172,7 @@ final class SharedLogFile {
             } else {
                 // another thread holds the guard: it writes this record too, or its unlock wakes the oldest waiter
                 interrupted |= Thread.interrupted();
-                if (!spinUntilDoneOrFree(record)) {
+                if (!record.spinUntilDoneOrFree(guard)) {
                     LockSupport.park(this);
                 }
             }
@@ -196,28 +189,6 @@ final class SharedLogFile {
             for (PendingRecord failed : failedBuffered) {
                 failed.errors.report("Unable to write a buffered record: " + failed.failure().getMessage(),
                         failed.failure(), ErrorManager.WRITE_FAILURE);
-            }
-        }
-    }
-
-    /**
-     * Waits a few microseconds, without giving up the processor, for {@code record} to be written or the lock to be
-     * free: a batch takes about that long, and parking costs two context switches, which cost more than the batch.
-     *
-     * @return true if the record is done or the lock is free, false if the time ran out (then park)
-     */
-    private boolean spinUntilDoneOrFree(PendingRecord record) {
-        if (SPIN_NANOS == 0) {
-            return false;
-        }
-        long deadline = System.nanoTime() + SPIN_NANOS;
-        for (int i = 1; ; i++) {
-            if (record.isDone() || !guard.isHeld()) {
-                return true;
-            }
-            Thread.onSpinWait();
-            if ((i & 31) == 0 && System.nanoTime() - deadline > 0) {
-                return false;
             }
         }
     }
@@ -258,7 +229,7 @@ final class SharedLogFile {
             if (batch.isEmpty()) {
                 return problems;
             }
-            problems = addAll(problems, writer.write(batch));
+            problems = BatchWriter.addAll(problems, writer.write(batch));
             for (PendingRecord record : batch) {
                 if (!record.isWaited() && record.failure() != null) {
                     failedBufferedRecords.add(record);
@@ -305,17 +276,6 @@ final class SharedLogFile {
         result.addAll(failedBufferedRecords);
         failedBufferedRecords.clear();
         return result;
-    }
-
-    private static List<IOException> addAll(List<IOException> list, List<IOException> more) {
-        if (more == null) {
-            return list;
-        }
-        if (list == null) {
-            return more;
-        }
-        list.addAll(more);
-        return list;
     }
 
     /** Where problems go: the handler's {@code reportError}. */
