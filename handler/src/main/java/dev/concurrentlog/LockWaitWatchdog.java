@@ -41,17 +41,23 @@ final class LockWaitWatchdog {
         private static final long FIRING = 2;
         private static final long FIRED = 3;
         private static final long PHASE = 3;
+        private static final long NEXT_GENERATION = PHASE + 1;
 
         private final AtomicLong state = new AtomicLong(IDLE);
         private volatile Thread waiter;
         private volatile long deadline;
+        /** Whether this wait is in the watched set; used only by the guard's in-JVM lock holder. */
+        private boolean watched;
 
         /** The current thread is about to block; interrupt it at {@code deadline} (a {@link System#nanoTime} value). */
         void begin(long deadline) {
             this.waiter = Thread.currentThread();
             this.deadline = deadline;
-            state.set(((state.get() & ~PHASE) + PHASE + 1) | WAITING);
-            WAITS.add(this);
+            state.set(((state.get() & ~PHASE) + NEXT_GENERATION) | WAITING);
+            if (!watched) {
+                WAITS.add(this);
+                watched = true;
+            }
             if (!began) {
                 began = true;
             }
@@ -93,6 +99,7 @@ final class LockWaitWatchdog {
         /** The guard is closed: stop watching it. */
         void forget() {
             WAITS.remove(this);
+            watched = false;
         }
 
         /** Interrupts the waiter if the wait is due and still the one whose deadline was read. */
