@@ -69,7 +69,7 @@ final class BatchWriter {
      * @return problems of the file rather than of a record (a failed rotation), to report once no lock is held; null if
      *         there were none
      */
-    List<IOException> write(List<PendingRecord> batch) {
+    List<IOException> write(List<PendingRecord> batch, byte[] encoded) {
         List<IOException> problems = null;
         int written = 0;
         try {
@@ -82,9 +82,9 @@ final class BatchWriter {
             long runLength = 0;
             for (int i = 0; i < batch.size(); i++) {
                 PendingRecord next = batch.get(i);
-                if (locked && next.policy.rotationDue(size + runLength, next.bytes.length)
-                        && output.rotationAllowed(next.bytes.length)) {
-                    writeRun(batch, runStart, i, runLength, size, true);
+                if (locked && next.policy.rotationDue(size + runLength, next.encodedLength)
+                        && output.rotationAllowed(next.encodedLength)) {
+                    writeRun(batch, encoded, runStart, i, runLength, size, true);
                     written = i;
                     runStart = i;
                     runLength = 0;
@@ -95,9 +95,9 @@ final class BatchWriter {
                     }
                     size = output.sizeForLockedWrite(next.policy);
                 }
-                runLength += next.bytes.length;
+                runLength += next.encodedLength;
             }
-            writeRun(batch, runStart, batch.size(), runLength, size, locked);
+            writeRun(batch, encoded, runStart, batch.size(), runLength, size, locked);
         } catch (Throwable e) {
             IOException failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
             for (int i = written; i < batch.size(); i++) {
@@ -111,9 +111,12 @@ final class BatchWriter {
         return problems;
     }
 
-    /** Writes records {@code from} (inclusive) to {@code to} (exclusive) with one write call, then completes them. */
-    private void writeRun(List<PendingRecord> batch, int from, int to, long length, long sizeBefore, boolean locked)
-            throws IOException {
+    /**
+     * Writes records {@code from} (inclusive) to {@code to} (exclusive), whose bytes lie one after the other in
+     * {@code encoded}, with one write call, then completes them.
+     */
+    private void writeRun(List<PendingRecord> batch, byte[] encoded, int from, int to, long length, long sizeBefore,
+            boolean locked) throws IOException {
         if (from == to) {
             return;
         }
@@ -126,9 +129,7 @@ final class BatchWriter {
                     Math.min(Integer.MAX_VALUE - 16, 2L * buffer.capacity())));
         }
         buffer.clear().position(1);
-        for (int i = from; i < to; i++) {
-            buffer.put(batch.get(i).bytes);
-        }
+        buffer.put(encoded, batch.get(from).encodedStart, (int) length);
         buffer.flip().position(1);
         output.append(buffer, sizeBefore, locked);
         if (buffer.capacity() <= KEPT_BUFFER_LIMIT) {

@@ -71,20 +71,21 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     }
 
     private void publishRecord(ExtLogRecord record) {
-        byte[] bytes;
+        String text;
+        Charset charset;
         try {
             Formatter formatter = getFormatter();
-            String text = (formatter == null ? DEFAULT_FORMATTER : formatter).format(record);
+            text = (formatter == null ? DEFAULT_FORMATTER : formatter).format(record);
             if (text == null || text.isEmpty()) {
                 return;
             }
-            bytes = text.getBytes(charset());
+            charset = charset();
         } catch (Exception e) {
             reportError("Unable to format the record", e, ErrorManager.FORMAT_FAILURE);
             return;
         }
-        PendingRecord pending = isAutoFlush() ? PendingRecord.waiting(bytes, policy)
-                : PendingRecord.buffered(bytes, policy, errorSink);
+        PendingRecord pending = isAutoFlush() ? PendingRecord.waiting(text, charset, policy)
+                : PendingRecord.buffered(text, charset, policy, errorSink);
         String problem = attachment.write(pending);
         if (problem != null) {
             reportError(problem, null, ErrorManager.WRITE_FAILURE);
@@ -132,20 +133,22 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     /**
      * The character set records are written in; default UTF-8.
      *
-     * @throws UnsupportedEncodingException naming the property and the value if this JVM has no such character set
+     * @throws UnsupportedEncodingException naming the property and the value if this JVM has no such character set or
+     *                                      cannot encode in it
      */
     @Override
     public void setEncoding(String encoding) throws UnsupportedEncodingException {
         if (encoding != null) {
-            boolean known;
+            Charset charset;
             try {
-                known = Charset.isSupported(encoding);
+                charset = Charset.forName(encoding);
             } catch (IllegalArgumentException e) {
-                known = false;
-            }
-            if (!known) {
                 throw new UnsupportedEncodingException(
                         InvalidValue.of("encoding", encoding, "this JVM has no such character set").getMessage());
+            }
+            if (!charset.canEncode()) {
+                throw new UnsupportedEncodingException(
+                        InvalidValue.of("encoding", encoding, "this character set can only decode").getMessage());
             }
         }
         super.setEncoding(encoding);

@@ -1,10 +1,12 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One formatted record on its way into the file. The thread that publishes it, or any other thread of the same JVM
+ * One formatted record on its way into the file, as text: the thread that writes it encodes it (see
+ * {@link RecordEncoder}), so the publisher allocates nothing beyond its formatting. The thread that publishes it, or any other thread of the same JVM
  * that holds the lock first (group commit), writes it. A waiting record's publisher waits until it is
  * {@link #isDone() done}; a buffered record's publisher (autoFlush=false) has gone on, so a failure is reported to
  * its handler by whichever thread wrote it.
@@ -19,7 +21,8 @@ final class PendingRecord {
      */
     private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
 
-    final byte[] bytes;
+    final String text;
+    final Charset charset;
     final WritePolicy policy;
     /** The publishing thread if it waits for this record, or null for a buffered record. */
     private final Thread owner;
@@ -27,22 +30,28 @@ final class PendingRecord {
     final SharedLogFile.ErrorSink errors;
     private volatile boolean done;
     private IOException failure;
+    /** Where the writing thread's {@link RecordEncoder} put this record's bytes; set and read under the lock. */
+    int encodedStart;
+    int encodedLength;
 
-    private PendingRecord(byte[] bytes, WritePolicy policy, Thread owner, SharedLogFile.ErrorSink errors) {
-        this.bytes = bytes;
+    private PendingRecord(String text, Charset charset, WritePolicy policy, Thread owner,
+            SharedLogFile.ErrorSink errors) {
+        this.text = text;
+        this.charset = charset;
         this.policy = policy;
         this.owner = owner;
         this.errors = errors;
     }
 
     /** A record whose publisher waits until it is in the file (autoFlush=true). */
-    static PendingRecord waiting(byte[] bytes, WritePolicy policy) {
-        return new PendingRecord(bytes, policy, Thread.currentThread(), null);
+    static PendingRecord waiting(String text, Charset charset, WritePolicy policy) {
+        return new PendingRecord(text, charset, policy, Thread.currentThread(), null);
     }
 
     /** A record whose publisher does not wait (autoFlush=false); failures go to {@code errors}. */
-    static PendingRecord buffered(byte[] bytes, WritePolicy policy, SharedLogFile.ErrorSink errors) {
-        return new PendingRecord(bytes, policy, null, errors);
+    static PendingRecord buffered(String text, Charset charset, WritePolicy policy,
+            SharedLogFile.ErrorSink errors) {
+        return new PendingRecord(text, charset, policy, null, errors);
     }
 
     boolean isWaited() {

@@ -1,6 +1,7 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -25,19 +26,20 @@ final class SharedLogFile {
     private static final SharedRegistry<Path, SharedLogFile> FILES = new SharedRegistry<>();
     private static final SharedRegistry<Path, LockFileGuard> GUARDS = new SharedRegistry<>();
 
-    /** Buffered records (autoFlush=false) are written once they reach this many bytes. */
+    /** Buffered records (autoFlush=false) are written once they reach this many characters (bytes, for ASCII). */
     static final long BUFFER_LIMIT = 64 * 1024;
 
 
     private final Path path;
     private final LockFileGuard guard;
     private final ConcurrentLinkedQueue<PendingRecord> queue = new ConcurrentLinkedQueue<>();
-    /** Bytes of buffered (autoFlush=false) records in the queue. */
-    private final AtomicLong bufferedBytes = new AtomicLong();
+    /** Characters of buffered (autoFlush=false) records in the queue. */
+    private final AtomicLong bufferedChars = new AtomicLong();
 
     // All below are guarded by the guard's lock.
     private final LogFileOutput output;
     private final BatchWriter writer;
+    private final RecordEncoder encoder = new RecordEncoder();
     private boolean startChecked;
     private final List<PendingRecord> batch = new ArrayList<>();
     private final List<PendingRecord> failedBufferedRecords = new ArrayList<>();
@@ -131,7 +133,7 @@ final class SharedLogFile {
         queue.add(record);
         if (record.isWaited()) {
             writeUntilDone(record, errors);
-        } else if (bufferedBytes.addAndGet(record.bytes.length) < BUFFER_LIMIT) {
+        } else if (bufferedChars.addAndGet(record.text.length()) < BUFFER_LIMIT) {
             BufferFlusher.watch(this);
         } else {
             flushBuffered(errors);
@@ -147,7 +149,7 @@ final class SharedLogFile {
 
     /** Writes everything queued before this call; returns once it is written (or has failed). */
     void flushBuffered(ErrorSink errors) {
-        PendingRecord marker = PendingRecord.waiting(new byte[0], null);
+        PendingRecord marker = PendingRecord.waiting("", null, null);
         queue.add(marker);
         writeUntilDone(marker, errors);
     }
@@ -205,44 +207,62 @@ final class SharedLogFile {
 
     private List<IOException> drain() {
         List<IOException> problems = null;
-        WritePolicy policy = firstPolicy();
-        if (policy != null) {
-            // lock first, then take the queue: records queued while this waited for the lock join the batch
-            IOException lockProblem = writer.lock(policy);
-            if (lockProblem != null) {
-                problems = BatchWriter.add(null, lockProblem);
-            }
-        }
-        long buffered = 0;
-        for (PendingRecord next; (next = queue.poll()) != null; ) {
-            if (next.policy == null) {
-                markers.add(next); // a flush: done once everything queued before it is written
-                continue;
-            }
-            batch.add(next);
-            if (!next.isWaited()) {
-                buffered += next.bytes.length;
-            }
-        }
-        bufferedBytes.addAndGet(-buffered);
         try {
+            // encode what is queued before taking the OS lock, so other processes wait less; what comes meanwhile joins
+            takeQueued();
+            WritePolicy policy = batch.isEmpty() ? firstPolicy() : batch.get(0).policy;
+            if (policy != null) {
+                IOException lockProblem = writer.lock(policy);
+                if (lockProblem != null) {
+                    problems = BatchWriter.add(null, lockProblem);
+                }
+                takeQueued();
+            }
             if (batch.isEmpty()) {
                 return problems;
             }
-            problems = BatchWriter.addAll(problems, writer.write(batch));
+            problems = BatchWriter.addAll(problems, writer.write(batch, encoder.bytes()));
+            return problems;
+        } finally {
             for (PendingRecord record : batch) {
+                if (!record.isDone()) { // only if something failed before the write (an Error while encoding)
+                    record.complete(new IOException("Record not written: the batch failed before its write"));
+                }
                 if (!record.isWaited() && record.failure() != null) {
                     failedBufferedRecords.add(record);
                 }
             }
-            return problems;
-        } finally {
             batch.clear();
+            encoder.clear();
             for (PendingRecord marker : markers) {
                 marker.complete(null);
             }
             markers.clear();
         }
+    }
+
+    /** Moves the queued records into the batch, encoded; flush markers go aside, done once the batch is written. */
+    private void takeQueued() {
+        long buffered = 0;
+        for (PendingRecord next; (next = queue.poll()) != null; ) {
+            if (next.policy == null) {
+                markers.add(next);
+                continue;
+            }
+            if (!next.isWaited()) {
+                buffered += next.text.length();
+            }
+            try {
+                encoder.encode(next);
+                batch.add(next);
+            } catch (CharacterCodingException | RuntimeException e) {
+                next.complete(new IOException("Unable to encode the record in " + next.charset + ": " + e, e));
+                if (!next.isWaited()) {
+                    failedBufferedRecords.add(next);
+                }
+            }
+        }
+        bufferedChars.addAndGet(-buffered);
     }
 
     /** The policy of the first record in the queue (flush markers have none), or null if there is none. */

@@ -81,7 +81,7 @@ class BadInputTest {
         fixed(cases, "maxBackupIndex", "-1", String.valueOf(Integer.MIN_VALUE));
         fixed(cases, "filePermissions", "rwx", "rw-rw-rw-x", "abcdefghi", "RW-R-----", "r--------", "-w-------",
                 "---------");
-        fixed(cases, "encoding", "", "no-such-charset", "!!bad name", "UTF-9");
+        fixed(cases, "encoding", "", "no-such-charset", "!!bad name", "UTF-9", "ISO-2022-CN");
         fixed(cases, "fileName", "", "  ", "/");
         cases.add(made("fileName", "a directory", d -> Files.createDirectory(d.resolve("dir-f")).toString()));
         cases.add(made("fileName", "a dangling symlink", d -> danglingLink(d, "dangling-f")));
