@@ -23,7 +23,8 @@ final class BufferFlusher {
 
     /** {@code file} has buffered records: make sure they are written within {@link #MAX_DELAY_NANOS}. */
     static void watch(SharedLogFile file) {
-        if (BUFFERING.add(file) && thread == null) {
+        // a lookup first: adding a present key locks its bin, and every buffered record calls this
+        if (!BUFFERING.contains(file) && BUFFERING.add(file) && thread == null) {
             start();
         }
     }

@@ -1,6 +1,7 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -37,12 +38,27 @@ final class FileAttachment {
     }
 
     /**
-     * Writes {@code record} to the file, attaching first if need be; returns once it is written (or queued, for a
-     * buffered record), with the outcome in the record.
+     * Writes {@code record} (autoFlush=true) to the file, attaching first if need be; returns once it is written, with
+     * the outcome in the record.
      *
      * @return why the record was not handed to a file (closed, no file name), or null if it was
      */
     String write(PendingRecord record) {
+        return hand(record, null, null, null);
+    }
+
+    /**
+     * Buffers a record (autoFlush=false) for the file, attaching first if need be; failures of its write go to the
+     * handler's error sink.
+     *
+     * @return why the record was not handed to a file (closed, no file name), or null if it was
+     */
+    String buffer(String text, Charset charset, WritePolicy policy) {
+        return hand(null, text, charset, policy);
+    }
+
+    /** Writes {@code waited} if it is not null, otherwise buffers the record the other arguments make. */
+    private String hand(PendingRecord waited, String text, Charset charset, WritePolicy policy) {
         lock.readLock().lock();
         try {
             SharedLogFile file = attach();
@@ -50,7 +66,11 @@ final class FileAttachment {
                 return closed ? "Handler is closed; record not written"
                         : "Property \"fileName\" is not set; record not written";
             }
-            file.write(record, errors);
+            if (waited != null) {
+                file.write(waited, errors);
+            } else {
+                file.buffer(text, charset, policy, errors);
+            }
             return null;
         } finally {
             lock.readLock().unlock();

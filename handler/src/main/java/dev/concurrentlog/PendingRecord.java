@@ -21,13 +21,14 @@ final class PendingRecord {
      */
     private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
 
-    final String text;
-    final Charset charset;
-    final WritePolicy policy;
+    // Final but for a buffered record that the writing thread reuses, which only it sees (see refill).
+    String text;
+    Charset charset;
+    WritePolicy policy;
     /** The publishing thread if it waits for this record, or null for a buffered record. */
     private final Thread owner;
     /** Where a buffered record's failure goes. */
-    final SharedLogFile.ErrorSink errors;
+    SharedLogFile.ErrorSink errors;
     private volatile boolean done;
     private IOException failure;
     /** Where the writing thread's {@link RecordEncoder} put this record's bytes; set and read under the lock. */
@@ -52,6 +53,28 @@ final class PendingRecord {
     static PendingRecord buffered(String text, Charset charset, WritePolicy policy,
             SharedLogFile.ErrorSink errors) {
         return new PendingRecord(text, charset, policy, null, errors);
+    }
+
+    /** An empty buffered record for the writing thread to {@link #refill} with records it takes from the ring. */
+    static PendingRecord reusable() {
+        return new PendingRecord(null, null, null, null, null);
+    }
+
+    /** Makes this (reusable, buffered) record another; only the thread that holds the lock calls it. */
+    void refill(String newText, Charset newCharset, WritePolicy newPolicy, SharedLogFile.ErrorSink newErrors) {
+        text = newText;
+        charset = newCharset;
+        policy = newPolicy;
+        errors = newErrors;
+        failure = null;
+        done = false;
+    }
+
+    /** A failed buffered record that outlives the reuse of this one, to be reported once no lock is held. */
+    PendingRecord failedCopy() {
+        PendingRecord copy = buffered(text, charset, policy, errors);
+        copy.complete(failure);
+        return copy;
     }
 
     boolean isWaited() {

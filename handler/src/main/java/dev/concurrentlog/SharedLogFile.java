@@ -1,10 +1,9 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,18 +31,17 @@ final class SharedLogFile {
 
     private final Path path;
     private final LockFileGuard guard;
+    /** Records whose publishers wait (autoFlush=true), and flush markers. */
     private final ConcurrentLinkedQueue<PendingRecord> queue = new ConcurrentLinkedQueue<>();
+    private final BufferedRecords buffered = new BufferedRecords();
     /** Characters of buffered (autoFlush=false) records in the queue. */
     private final AtomicLong bufferedChars = new AtomicLong();
 
     // All below are guarded by the guard's lock.
     private final LogFileOutput output;
     private final BatchWriter writer;
-    private final RecordEncoder encoder = new RecordEncoder();
+    private final Batch batch = new Batch();
     private boolean startChecked;
-    private final List<PendingRecord> batch = new ArrayList<>();
-    private final List<PendingRecord> failedBufferedRecords = new ArrayList<>();
-    private final List<PendingRecord> markers = new ArrayList<>();
     /** Run whenever the guard is unlocked, whoever held it: this file, another log on the lock file, start, close. */
     private final Runnable wakeWaiter = this::wakeNextWaiter;
 
@@ -131,9 +129,18 @@ final class SharedLogFile {
      */
     void write(PendingRecord record, ErrorSink errors) {
         queue.add(record);
-        if (record.isWaited()) {
-            writeUntilDone(record, errors);
-        } else if (bufferedChars.addAndGet(record.text.length()) < BUFFER_LIMIT) {
+        writeUntilDone(record, errors);
+    }
+
+    /**
+     * Buffers a record (autoFlush=false): it is written with the next batch, once {@link #BUFFER_LIMIT} characters
+     * are buffered, or by the {@link BufferFlusher} within its delay. Failures go to {@code errors}.
+     */
+    void buffer(String text, Charset charset, WritePolicy policy, ErrorSink errors) {
+        while (!buffered.add(text, charset, policy, errors)) {
+            flushBuffered(errors); // full
+        }
+        if (bufferedChars.addAndGet(text.length()) < BUFFER_LIMIT) {
             BufferFlusher.watch(this);
         } else {
             flushBuffered(errors);
@@ -163,7 +170,7 @@ final class SharedLogFile {
                 try {
                     if (!record.isDone()) {
                         problems = BatchWriter.addAll(problems, drain());
-                        failedBuffered = takeFailedBuffered(failedBuffered);
+                        failedBuffered = batch.takeFailedBuffered(failedBuffered);
                     }
                 } finally {
                     IOException unlockFailure = guard.unlock();
@@ -209,70 +216,19 @@ final class SharedLogFile {
         List<IOException> problems = null;
         try {
             // encode what is queued before taking the OS lock, so other processes wait less; what comes meanwhile joins
-            takeQueued();
-            WritePolicy policy = batch.isEmpty() ? firstPolicy() : batch.get(0).policy;
-            if (policy != null) {
-                IOException lockProblem = writer.lock(policy);
-                if (lockProblem != null) {
-                    problems = BatchWriter.add(null, lockProblem);
-                }
-                takeQueued();
-            }
+            bufferedChars.addAndGet(-batch.take(queue, buffered));
             if (batch.isEmpty()) {
-                return problems;
+                return null; // flush markers only; publishers that queue from now on try the lock themselves
             }
-            problems = BatchWriter.addAll(problems, writer.write(batch, encoder.bytes()));
-            return problems;
+            IOException lockProblem = writer.lock(batch.firstPolicy());
+            if (lockProblem != null) {
+                problems = BatchWriter.add(null, lockProblem);
+            }
+            bufferedChars.addAndGet(-batch.take(queue, buffered));
+            return BatchWriter.addAll(problems, writer.write(batch.records(), batch.encoded()));
         } finally {
-            for (PendingRecord record : batch) {
-                if (!record.isDone()) { // only if something failed before the write (an Error while encoding)
-                    record.complete(new IOException("Record not written: the batch failed before its write"));
-                }
-                if (!record.isWaited() && record.failure() != null) {
-                    failedBufferedRecords.add(record);
-                }
-            }
-            batch.clear();
-            encoder.clear();
-            for (PendingRecord marker : markers) {
-                marker.complete(null);
-            }
-            markers.clear();
+            batch.finish();
         }
-    }
-
-    /** Moves the queued records into the batch, encoded; flush markers go aside, done once the batch is written. */
-    private void takeQueued() {
-        long buffered = 0;
-        for (PendingRecord next; (next = queue.poll()) != null; ) {
-            if (next.policy == null) {
-                markers.add(next);
-                continue;
-            }
-            if (!next.isWaited()) {
-                buffered += next.text.length();
-            }
-            try {
-                encoder.encode(next);
-                batch.add(next);
-            } catch (CharacterCodingException | RuntimeException e) {
-                next.complete(new IOException("Unable to encode the record in " + next.charset + ": " + e, e));
-                if (!next.isWaited()) {
-                    failedBufferedRecords.add(next);
-                }
-            }
-        }
-        bufferedChars.addAndGet(-buffered);
-    }
-
-    /** The policy of the first record in the queue (flush markers have none), or null if there is none. */
-    private WritePolicy firstPolicy() {
-        for (PendingRecord next : queue) {
-            if (next.policy != null) {
-                return next.policy;
-            }
-        }
-        return null;
     }
 
     private void close() {
@@ -285,17 +241,6 @@ final class SharedLogFile {
         }
         guard.removeUnlockListener(wakeWaiter);
         GUARDS.release(guard.path(), guard, LockFileGuard::close);
-    }
-
-    /** Moves the buffered records that failed in the last drain out of the lock, to be reported after it. */
-    private List<PendingRecord> takeFailedBuffered(List<PendingRecord> list) {
-        if (failedBufferedRecords.isEmpty()) {
-            return list;
-        }
-        List<PendingRecord> result = list == null ? new ArrayList<>() : list;
-        result.addAll(failedBufferedRecords);
-        failedBufferedRecords.clear();
-        return result;
     }
 
     /** Where problems go: the handler's {@code reportError}. */

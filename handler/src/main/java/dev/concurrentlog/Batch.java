@@ -1,0 +1,144 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+
+/**
+ * The records that one holder of the lock writes in one go, encoded as they are taken. They come from the queue of
+ * waiting records (autoFlush=true, and flush markers) and the ring of buffered ones (autoFlush=false), in an order
+ * that keeps every thread's records in the order it published them. Buffered records are moved into reused
+ * {@link PendingRecord}s, so buffering allocates nothing. Used only by the thread that holds the in-JVM lock.
+ */
+final class Batch {
+
+    /** Reused records beyond this many are dropped once the batch is done. */
+    private static final int KEPT_REUSABLE = 2 * BufferedRecords.CAPACITY;
+
+    private final List<PendingRecord> records = new ArrayList<>();
+    private final List<PendingRecord> polled = new ArrayList<>();
+    /** Flush markers: done once everything queued before them is written. */
+    private final List<PendingRecord> markers = new ArrayList<>();
+    private final List<PendingRecord> reusable = new ArrayList<>();
+    private int reusableUsed;
+    /** Buffered records that failed, to be reported to their handlers once no lock is held. */
+    private final List<PendingRecord> failedBuffered = new ArrayList<>();
+    private final RecordEncoder encoder = new RecordEncoder();
+
+    /**
+     * Takes everything queued and buffered so far. Buffered records come first: a thread's buffered record was added
+     * before its next waiting record was queued, so it is in the ring by the time that one is taken. If that waiting
+     * record is taken, every ring slot claimed before it is waited for.
+     *
+     * @return the characters of the buffered records taken
+     */
+    long take(Queue<PendingRecord> queue, BufferedRecords ring) {
+        for (PendingRecord next; (next = queue.poll()) != null; ) {
+            polled.add(next);
+        }
+        int handled = 0;
+        try {
+            long end = ring.claimedEnd();
+            boolean wait = !polled.isEmpty();
+            long chars = 0;
+            for (PendingRecord into = nextReusable(); ring.takeBefore(end, wait, into); into = nextReusable()) {
+                chars += into.text.length();
+                add(into);
+            }
+            reusableUsed--; // the last one was not filled
+            for (; handled < polled.size(); handled++) {
+                PendingRecord next = polled.get(handled);
+                if (next.policy == null) {
+                    markers.add(next);
+                } else {
+                    add(next);
+                }
+            }
+            return chars;
+        } finally {
+            // after an Error, what was taken but not handled fails in finish() rather than wait for ever
+            for (; handled < polled.size(); handled++) {
+                PendingRecord next = polled.get(handled);
+                (next.policy == null ? markers : records).add(next);
+            }
+            polled.clear();
+        }
+    }
+
+    boolean isEmpty() {
+        return records.isEmpty();
+    }
+
+    /** The policy of the first record; the batch must not be empty. */
+    WritePolicy firstPolicy() {
+        return records.get(0).policy;
+    }
+
+    List<PendingRecord> records() {
+        return records;
+    }
+
+    byte[] encoded() {
+        return encoder.bytes();
+    }
+
+    /**
+     * Ends the batch, written or not: a record the write never reached fails, buffered records that failed are kept
+     * for {@link #takeFailedBuffered}, and the flush markers are done.
+     */
+    void finish() {
+        for (PendingRecord record : records) {
+            if (!record.isDone()) { // only if something failed before the write (an Error while encoding)
+                record.complete(new IOException("Record not written: the batch failed before its write"));
+            }
+            if (!record.isWaited() && record.failure() != null) {
+                failedBuffered.add(record.failedCopy());
+            }
+        }
+        records.clear();
+        encoder.clear();
+        for (int i = 0; i < reusableUsed; i++) {
+            reusable.get(i).refill(null, null, null, null); // keep no text alive
+        }
+        reusableUsed = 0;
+        if (reusable.size() > KEPT_REUSABLE) {
+            reusable.subList(KEPT_REUSABLE, reusable.size()).clear();
+        }
+        for (PendingRecord marker : markers) {
+            marker.complete(null);
+        }
+        markers.clear();
+    }
+
+    /** Moves the buffered records that failed out of the batch, into {@code list} (made if null). */
+    List<PendingRecord> takeFailedBuffered(List<PendingRecord> list) {
+        if (failedBuffered.isEmpty()) {
+            return list;
+        }
+        List<PendingRecord> result = list == null ? new ArrayList<>() : list;
+        result.addAll(failedBuffered);
+        failedBuffered.clear();
+        return result;
+    }
+
+    private void add(PendingRecord record) {
+        try {
+            encoder.encode(record);
+            records.add(record);
+        } catch (CharacterCodingException | RuntimeException e) {
+            record.complete(new IOException("Unable to encode the record in " + record.charset + ": " + e, e));
+            if (!record.isWaited()) {
+                failedBuffered.add(record.failedCopy());
+            }
+        }
+    }
+
+    private PendingRecord nextReusable() {
+        if (reusableUsed == reusable.size()) {
+            reusable.add(PendingRecord.reusable());
+        }
+        return reusable.get(reusableUsed++);
+    }
+}
