@@ -85,12 +85,13 @@ final class Batch {
     }
 
     /**
-     * Ends the batch, written or not: a record the write never reached fails, buffered records that failed are kept
-     * for {@link #takeFailedBuffered}, and the flush markers are done.
+     * Ends the batch: if it was not {@code written} (an Error before the write), its records fail; buffered records
+     * that failed are kept for {@link #takeFailedBuffered}; the flush markers are done. A waiting record that was
+     * written may already be reused by its thread, so only its (fixed) owner is looked at.
      */
-    void finish() {
+    void finish(boolean written) {
         for (PendingRecord record : records) {
-            if (!record.isDone()) { // only if something failed before the write (an Error while encoding)
+            if (!written) {
                 record.complete(new IOException("Record not written: the batch failed before its write"));
             }
             if (!record.isWaited() && record.failure() != null) {

@@ -84,21 +84,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
             reportError("Unable to format the record", e, ErrorManager.FORMAT_FAILURE);
             return;
         }
-        if (!isAutoFlush()) {
-            String problem = attachment.buffer(text, charset, policy);
-            if (problem != null) {
-                reportError(problem, null, ErrorManager.WRITE_FAILURE);
-            }
-            return;
-        }
-        PendingRecord pending = PendingRecord.waiting(text, charset, policy);
-        String problem = attachment.write(pending);
-        if (problem != null) {
-            reportError(problem, null, ErrorManager.WRITE_FAILURE);
-        } else if (pending.failure() != null) {
-            reportError("Unable to write a record: " + pending.failure().getMessage(), pending.failure(),
-                    ErrorManager.WRITE_FAILURE);
-        }
+        attachment.write(text, charset, policy, isAutoFlush());
     }
 
     private Charset charset() {

@@ -38,42 +38,30 @@ final class FileAttachment {
     }
 
     /**
-     * Writes {@code record} (autoFlush=true) to the file, attaching first if need be; returns once it is written, with
-     * the outcome in the record.
-     *
-     * @return why the record was not handed to a file (closed, no file name), or null if it was
+     * Writes a record to the file, attaching first if need be: if {@code waited} (autoFlush=true), returns once it is
+     * in the file; otherwise buffers it. Whatever keeps it out of the file goes to the handler's error sink.
      */
-    String write(PendingRecord record) {
-        return hand(record, null, null, null);
-    }
-
-    /**
-     * Buffers a record (autoFlush=false) for the file, attaching first if need be; failures of its write go to the
-     * handler's error sink.
-     *
-     * @return why the record was not handed to a file (closed, no file name), or null if it was
-     */
-    String buffer(String text, Charset charset, WritePolicy policy) {
-        return hand(null, text, charset, policy);
-    }
-
-    /** Writes {@code waited} if it is not null, otherwise buffers the record the other arguments make. */
-    private String hand(PendingRecord waited, String text, Charset charset, WritePolicy policy) {
+    void write(String text, Charset charset, WritePolicy policy, boolean waited) {
+        String refused = null;
+        IOException failure = null;
         lock.readLock().lock();
         try {
             SharedLogFile file = attach();
             if (file == null) {
-                return closed ? "Handler is closed; record not written"
+                refused = closed ? "Handler is closed; record not written"
                         : "Property \"fileName\" is not set; record not written";
-            }
-            if (waited != null) {
-                file.write(waited, errors);
+            } else if (waited) {
+                failure = file.write(text, charset, policy, errors);
             } else {
                 file.buffer(text, charset, policy, errors);
             }
-            return null;
         } finally {
             lock.readLock().unlock();
+        }
+        if (refused != null) {
+            errors.report(refused, null, ErrorManager.WRITE_FAILURE);
+        } else if (failure != null) {
+            errors.report("Unable to write a record: " + failure.getMessage(), failure, ErrorManager.WRITE_FAILURE);
         }
     }
 

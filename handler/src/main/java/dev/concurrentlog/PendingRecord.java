@@ -21,7 +21,7 @@ final class PendingRecord {
      */
     private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
 
-    // Final but for a buffered record that the writing thread reuses, which only it sees (see refill).
+    // Changed only by the thread that owns a reused record, while no other thread can see it (see claim, refill).
     String text;
     Charset charset;
     WritePolicy policy;
@@ -31,6 +31,8 @@ final class PendingRecord {
     SharedLogFile.ErrorSink errors;
     private volatile boolean done;
     private IOException failure;
+    /** Whether the owner of a reused waiting record is writing it (only the owner reads or sets this). */
+    private boolean claimed;
     /** Where the writing thread's {@link RecordEncoder} put this record's bytes; set and read under the lock. */
     int encodedStart;
     int encodedLength;
@@ -53,6 +55,35 @@ final class PendingRecord {
     static PendingRecord buffered(String text, Charset charset, WritePolicy policy,
             SharedLogFile.ErrorSink errors) {
         return new PendingRecord(text, charset, policy, null, errors);
+    }
+
+    /** An empty waiting record that the current thread {@link #claim claims} for each record it publishes. */
+    static PendingRecord reusableForThisThread() {
+        return new PendingRecord(null, null, null, Thread.currentThread(), null);
+    }
+
+    /**
+     * Makes this reused waiting record the owner's next; it must then be queued. Called only by the owner.
+     *
+     * @return false if the owner is still writing this record (a publish re-entered from within one)
+     */
+    boolean claim(String newText, Charset newCharset, WritePolicy newPolicy) {
+        if (claimed) {
+            return false;
+        }
+        claimed = true;
+        text = newText;
+        charset = newCharset;
+        policy = newPolicy;
+        failure = null;
+        done = false;
+        return true;
+    }
+
+    /** Ends the owner's use of a waiting record, once it has read the outcome; keeps no text alive. */
+    void release() {
+        claimed = false;
+        text = null;
     }
 
     /** An empty buffered record for the writing thread to {@link #refill} with records it takes from the ring. */

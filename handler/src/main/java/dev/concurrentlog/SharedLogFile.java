@@ -34,6 +34,13 @@ final class SharedLogFile {
     /** Records whose publishers wait (autoFlush=true), and flush markers. */
     private final ConcurrentLinkedQueue<PendingRecord> queue = new ConcurrentLinkedQueue<>();
     private final BufferedRecords buffered = new BufferedRecords();
+    /**
+     * Each thread's waiting record, reused from one publish to the next, so that publishing allocates nothing. Held
+     * per file, not statically: once the file is released nothing keeps the key alive, so the records that threads
+     * still hold go stale and are dropped at the threads' next use of a thread-local; they do not pin the class
+     * loader for good.
+     */
+    private final ThreadLocal<PendingRecord> ownRecords = ThreadLocal.withInitial(PendingRecord::reusableForThisThread);
     /** Characters of buffered (autoFlush=false) records in the queue. */
     private final AtomicLong bufferedChars = new AtomicLong();
 
@@ -123,13 +130,22 @@ final class SharedLogFile {
     }
 
     /**
-     * Writes {@code record} (and any other queued ones) and returns once it is in the file or has failed; the outcome
-     * is in the record. Problems that concern the file rather than the record (a failed rotation) go to
-     * {@code errors}, after the lock is released, so an error manager that logs cannot re-enter the lock.
+     * Writes a record (and any other queued ones) and returns once it is in the file or has failed. Problems that
+     * concern the file rather than the record (a failed rotation) go to {@code errors}, after the lock is released,
+     * so an error manager that logs cannot re-enter the lock.
+     *
+     * @return why the record is not in the file, or null if it is
      */
-    void write(PendingRecord record, ErrorSink errors) {
+    IOException write(String text, Charset charset, WritePolicy policy, ErrorSink errors) {
+        PendingRecord record = ownRecords.get();
+        if (!record.claim(text, charset, policy)) {
+            record = PendingRecord.waiting(text, charset, policy); // re-entered while writing its own record
+        }
         queue.add(record);
         writeUntilDone(record, errors);
+        IOException failure = record.failure();
+        record.release();
+        return failure;
     }
 
     /**
@@ -214,6 +230,7 @@ final class SharedLogFile {
 
     private List<IOException> drain() {
         List<IOException> problems = null;
+        boolean written = false;
         try {
             // encode what is queued before taking the OS lock, so other processes wait less; what comes meanwhile joins
             bufferedChars.addAndGet(-batch.take(queue, buffered));
@@ -225,9 +242,10 @@ final class SharedLogFile {
                 problems = BatchWriter.add(null, lockProblem);
             }
             bufferedChars.addAndGet(-batch.take(queue, buffered));
+            written = true; // the writer completes every record, whatever happens
             return BatchWriter.addAll(problems, writer.write(batch.records(), batch.encoded()));
         } finally {
-            batch.finish();
+            batch.finish(written);
         }
     }
 
