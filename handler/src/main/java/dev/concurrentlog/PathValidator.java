@@ -42,13 +42,21 @@ final class PathValidator {
         if (name == null || parent == null) {
             throw InvalidValue.of(property, value, "it names no file");
         }
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+        // one look at the file: other processes rotate it at any moment, and a file renamed away between two looks
+        // must not make a valid value look like something that is not a regular file
+        BasicFileAttributes attributes = null;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            // missing (created with the first record), or unreadable: the checks below and the first write tell
+        }
+        if (attributes != null && attributes.isDirectory()) {
             throw InvalidValue.of(property, value, "it is a directory");
         }
-        if (Files.isSymbolicLink(path)) {
+        if (attributes != null && attributes.isSymbolicLink()) {
             throw InvalidValue.of(property, value, "it is a symbolic link; the handler never writes through links");
         }
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+        if (attributes != null && !attributes.isRegularFile()) {
             throw InvalidValue.of(property, value, "it is not a regular file");
         }
         Path existing = parent;

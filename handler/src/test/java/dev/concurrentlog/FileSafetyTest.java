@@ -83,6 +83,45 @@ class FileSafetyTest {
         return all;
     }
 
+    /**
+     * A server that starts while the others rotate the log: the file may be renamed away between any two looks at
+     * it, and a valid fileName must still be accepted (it once was refused as "not a regular file", and that server
+     * wrote nothing at all).
+     */
+    @Test
+    void fileNameIsAcceptedWhileAnotherProcessRotatesTheFile() throws Exception {
+        Path log = dir.resolve("busy.log");
+        Path backup = BackupRotator.backup(log, 1);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread rotator = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    Files.write(log, new byte[] {'x', '\n'});
+                    Files.move(log, backup, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        rotator.start();
+        int refused = 0;
+        String firstRefusal = null;
+        try {
+            for (int i = 0; i < 50_000; i++) {
+                try {
+                    new ConcurrentRotatingFileHandler().setFileName(log.toString());
+                } catch (IllegalArgumentException e) {
+                    refused++;
+                    firstRefusal = firstRefusal == null ? e.getMessage() : firstRefusal;
+                }
+            }
+        } finally {
+            stop.set(true);
+            rotator.join();
+        }
+        assertEquals(0, refused, "refused " + refused + " times, first: " + firstRefusal);
+    }
+
     @Test
     void linkPlantedAtTheLogIsNeverFollowedAndLoggingResumesOnceItIsGone() throws IOException {
         Path log = dir.resolve("app.log");

@@ -61,6 +61,7 @@ class ProcessKillIT {
         Path properties = jvms.loggingProperties(1);
         List<Writer> live = new ArrayList<>();
         Map<String, Long> returnedByKilled = new LinkedHashMap<>();
+        List<String> reportsOfKilled = new ArrayList<>();
         int started = 0;
         try {
             for (; started < 4; started++) {
@@ -73,6 +74,10 @@ class ProcessKillIT {
                 assertTrue(victim.process().waitFor(1, TimeUnit.MINUTES), "killed writer did not die");
                 for (int t = 0; t < THREADS; t++) {
                     returnedByKilled.put(victim.name() + " T" + t, victim.returned(t));
+                }
+                String stderr = jvms.stderr(victim.name());
+                if (stderr.contains("ERROR REPORT")) { // a killed writer has no exit status to tell of its errors
+                    reportsOfKilled.add(victim.name() + ": " + stderr.substring(0, Math.min(4000, stderr.length())));
                 }
                 // the survivors go on at once, without waiting for any timeout
                 awaitEachAdvances(live, 200);
@@ -96,6 +101,7 @@ class ProcessKillIT {
                 expected.put(writer.name() + " T" + t, writer.returned(t));
             }
         }
+        assertEquals(List.of(), reportsOfKilled, "killed writers reported errors before they died (seed " + seed + ")");
         List<Path> files = LogVerifier.filesOldestFirst(log, BACKUPS);
         assertTrue(files.size() > 20, "the writers must rotate many times: " + files.size() + " files");
         int unfinished = LogVerifier.verifyAfterKills(files, expected, returnedByKilled);

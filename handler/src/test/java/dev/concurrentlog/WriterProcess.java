@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -50,6 +51,13 @@ public final class WriterProcess {
         if (!(java.util.logging.LogManager.getLogManager() instanceof org.jboss.logmanager.LogManager)) {
             System.err.println("not running on jboss-logmanager: " + java.util.logging.LogManager.getLogManager());
             System.exit(5);
+        }
+        for (Logger logger : loggers) {
+            // a configuration the log manager refused leaves the logger without the handler, and the writer silent
+            if (Arrays.stream(logger.getHandlers()).noneMatch(h -> h instanceof ConcurrentRotatingFileHandler)) {
+                System.err.println("logger " + logger.getName() + " has no ConcurrentRotatingFileHandler");
+                System.exit(6);
+            }
         }
         System.out.println("ready");
         System.out.flush();
