@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 
 /**
  * The records that one holder of the lock writes in one go, encoded as they are taken. They come from the queue of
@@ -34,7 +33,7 @@ final class Batch {
      *
      * @return the characters of the buffered records taken
      */
-    long take(Queue<PendingRecord> queue, BufferedRecords ring) {
+    long take(WaitingQueue queue, BufferedRecords ring) {
         for (PendingRecord next; (next = queue.poll()) != null; ) {
             polled.add(next);
         }

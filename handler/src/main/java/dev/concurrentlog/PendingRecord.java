@@ -31,6 +31,8 @@ final class PendingRecord {
     SharedLogFile.ErrorSink errors;
     private volatile boolean done;
     private IOException failure;
+    /** The record queued after this one (see {@link WaitingQueue}). */
+    volatile PendingRecord next;
     /** Whether the owner of a reused waiting record is writing it (only the owner reads or sets this). */
     private boolean claimed;
     /** Where the writing thread's {@link RecordEncoder} put this record's bytes; set and read under the lock. */
@@ -72,11 +74,7 @@ final class PendingRecord {
             return false;
         }
         claimed = true;
-        text = newText;
-        charset = newCharset;
-        policy = newPolicy;
-        failure = null;
-        done = false;
+        refill(newText, newCharset, newPolicy, null);
         return true;
     }
 
@@ -91,7 +89,7 @@ final class PendingRecord {
         return new PendingRecord(null, null, null, null, null);
     }
 
-    /** Makes this (reusable, buffered) record another; only the thread that holds the lock calls it. */
+    /** Makes this reused record another: by the lock holder for a buffered one, by the owner for a waiting one. */
     void refill(String newText, Charset newCharset, WritePolicy newPolicy, SharedLogFile.ErrorSink newErrors) {
         text = newText;
         charset = newCharset;

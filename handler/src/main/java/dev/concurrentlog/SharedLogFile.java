@@ -5,7 +5,6 @@ import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ErrorManager;
@@ -32,7 +31,7 @@ final class SharedLogFile {
     private final Path path;
     private final LockFileGuard guard;
     /** Records whose publishers wait (autoFlush=true), and flush markers. */
-    private final ConcurrentLinkedQueue<PendingRecord> queue = new ConcurrentLinkedQueue<>();
+    private final WaitingQueue queue = new WaitingQueue();
     private final BufferedRecords buffered = new BufferedRecords();
     /**
      * Each thread's waiting record, reused from one publish to the next, so that publishing allocates nothing. Held
@@ -220,11 +219,9 @@ final class SharedLogFile {
 
     /** Records queued while we wrote have waiting owners parked: hand the turn to the oldest of them. */
     private void wakeNextWaiter() {
-        for (PendingRecord next : queue) {
-            if (next.isWaited()) {
-                next.wakeOwner();
-                return;
-            }
+        PendingRecord next = queue.peek(); // every queued record has a waiting owner
+        if (next != null) {
+            next.wakeOwner();
         }
     }
 
