@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The records that one holder of the lock writes in one go, encoded as they are taken. They come from the queue of
@@ -13,6 +14,9 @@ import java.util.List;
  */
 final class Batch {
 
+    /** The outcome of records a batch could not write because of an Error (made beforehand: memory may be out). */
+    private static final IOException NOT_WRITTEN =
+            new IOException("Record not written: the batch failed before its write (out of memory?)");
     /** Reused records beyond this many are dropped once the batch is done. */
     private static final int KEPT_REUSABLE = 2 * BufferedRecords.CAPACITY;
 
@@ -29,19 +33,23 @@ final class Batch {
     /**
      * Takes everything queued and buffered so far. Buffered records come first: a thread's buffered record was added
      * before its next waiting record was queued, so it is in the ring by the time that one is taken. If that waiting
-     * record is taken, every ring slot claimed before it is waited for.
-     *
-     * @return the characters of the buffered records taken
+     * record is taken, every ring slot claimed before it is waited for. The characters of the buffered records taken
+     * are subtracted from {@code bufferedChars}.
      */
-    long take(WaitingQueue queue, BufferedRecords ring) {
-        for (PendingRecord next; (next = queue.poll()) != null; ) {
-            polled.add(next);
-        }
+    void take(WaitingQueue queue, BufferedRecords ring, AtomicLong bufferedChars) {
+        long chars = 0;
         int handled = 0;
         try {
+            for (PendingRecord next; (next = queue.poll()) != null; ) {
+                try {
+                    polled.add(next);
+                } catch (Error e) {
+                    next.complete(next.policy == null ? null : NOT_WRITTEN); // taken out: it must not wait for ever
+                    throw e;
+                }
+            }
             long end = ring.claimedEnd();
             boolean wait = !polled.isEmpty();
-            long chars = 0;
             for (PendingRecord into = nextReusable(); ring.takeBefore(end, wait, into); into = nextReusable()) {
                 chars += into.text.length();
                 add(into);
@@ -55,12 +63,12 @@ final class Batch {
                     add(next);
                 }
             }
-            return chars;
         } finally {
-            // after an Error, what was taken but not handled fails in finish() rather than wait for ever
+            bufferedChars.addAndGet(-chars);
+            // after an Error: what was taken out but not placed fails now (this allocates nothing)
             for (; handled < polled.size(); handled++) {
                 PendingRecord next = polled.get(handled);
-                (next.policy == null ? markers : records).add(next);
+                next.complete(next.policy == null ? null : NOT_WRITTEN);
             }
             polled.clear();
         }
@@ -86,30 +94,36 @@ final class Batch {
     /**
      * Ends the batch: if it was not {@code written} (an Error before the write), its records fail; buffered records
      * that failed are kept for {@link #takeFailedBuffered}; the flush markers are done. A waiting record that was
-     * written may already be reused by its thread, so only its (fixed) owner is looked at.
+     * written may already be reused by its thread, so only its (fixed) owner is looked at. What must happen happens
+     * first and allocates nothing, so that running out of memory here leaves no thread waiting and no record behind.
      */
     void finish(boolean written) {
-        for (PendingRecord record : records) {
+        try {
             if (!written) {
-                record.complete(new IOException("Record not written: the batch failed before its write"));
+                for (PendingRecord record : records) {
+                    record.complete(NOT_WRITTEN);
+                }
             }
-            if (!record.isWaited() && record.failure() != null) {
-                failedBuffered.add(record.failedCopy());
+            for (PendingRecord record : records) {
+                if (!record.isWaited() && record.failure() != null) {
+                    failedBuffered.add(record.failedCopy());
+                }
+            }
+        } finally {
+            for (PendingRecord marker : markers) {
+                marker.complete(null);
+            }
+            markers.clear();
+            records.clear();
+            for (int i = 0; i < reusableUsed; i++) {
+                reusable.get(i).refill(null, null, null, null); // keep no text alive
+            }
+            reusableUsed = 0;
+            encoder.clear();
+            if (reusable.size() > KEPT_REUSABLE) {
+                reusable.subList(KEPT_REUSABLE, reusable.size()).clear();
             }
         }
-        records.clear();
-        encoder.clear();
-        for (int i = 0; i < reusableUsed; i++) {
-            reusable.get(i).refill(null, null, null, null); // keep no text alive
-        }
-        reusableUsed = 0;
-        if (reusable.size() > KEPT_REUSABLE) {
-            reusable.subList(KEPT_REUSABLE, reusable.size()).clear();
-        }
-        for (PendingRecord marker : markers) {
-            marker.complete(null);
-        }
-        markers.clear();
     }
 
     /** Moves the buffered records that failed out of the batch, into {@code list} (made if null). */
@@ -128,10 +142,17 @@ final class Batch {
             encoder.encode(record);
             records.add(record);
         } catch (CharacterCodingException | RuntimeException e) {
-            record.complete(new IOException("Unable to encode the record in " + record.charset + ": " + e, e));
-            if (!record.isWaited()) {
-                failedBuffered.add(record.failedCopy());
-            }
+            fail(record, new IOException("Unable to encode the record in " + record.charset + ": " + e, e));
+        } catch (Error e) {
+            fail(record, NOT_WRITTEN);
+            throw e;
+        }
+    }
+
+    private void fail(PendingRecord record, IOException failure) {
+        record.complete(failure);
+        if (!record.isWaited()) {
+            failedBuffered.add(record.failedCopy());
         }
     }
 

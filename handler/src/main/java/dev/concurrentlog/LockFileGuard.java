@@ -20,9 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The mutual exclusion for one lock file: an in-JVM lock shared by every handler on the file, then an OS record lock
  * on byte 0 of the lock file, which the kernel drops when a process dies. The lock file is never renamed or deleted.
  * <p>
- * Byte 1 of the lock file carries presence: every JVM that has the lock file open holds a shared lock on it. A JVM that
- * opens the lock file while no other JVM holds presence is the first of its group; {@link #claimGroupStart()} tells it
- * so (this is what {@code rotateOnBoot} and {@code append} use).
+ * Byte 1 of the lock file carries the JVM's {@link GroupPresence}.
  * <p>
  * There is one channel per lock file per JVM (see {@link SharedRegistry}): closing any channel to the file would drop
  * all of the JVM's locks on it. Interrupts cannot break the guard: the caller's interrupt status is cleared while it
@@ -32,7 +30,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class LockFileGuard {
 
     private static final long MUTEX_BYTE = 0;
-    private static final long PRESENCE_BYTE = 1;
     private static final int MAX_REOPENS = 5;
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -47,10 +44,9 @@ final class LockFileGuard {
     // All below are guarded by jvmLock.
     private FileChannel channel;
     private FileLock mutex;
-    private FileLock presence;
+    private final GroupPresence presence = new GroupPresence();
     private boolean wasInterrupted;
     private boolean everOpened;
-    private boolean groupStart;
     private SharedFileState state;
     private boolean stateMapped;
 
@@ -83,6 +79,11 @@ final class LockFileGuard {
     /** Whether some thread holds the in-JVM lock (a hint for waiters; it may change at once). */
     boolean isHeld() {
         return jvmLock.isLocked();
+    }
+
+    /** Whether the current thread holds the in-JVM lock (it is writing this lock file's log now). */
+    boolean isHeldByCurrentThread() {
+        return jvmLock.isHeldByCurrentThread();
     }
 
     /** Takes the in-JVM lock if it is free, as {@link #lock()} does; returns false at once if it is not. */
@@ -143,7 +144,7 @@ final class LockFileGuard {
             FileChannel open = openChannel();
             try {
                 if (everOpened) {
-                    takePresence(open); // after a reopen: presence first, so the gap without it stays short
+                    presence.retake(open); // after a reopen: presence first, so the gap without it stays short
                 }
                 mutex = acquireMutex(open, deadline);
                 if (mutex == null) {
@@ -151,8 +152,7 @@ final class LockFileGuard {
                 }
                 if (!everOpened) {
                     everOpened = true;
-                    groupStart = probeGroupStart(open);
-                    takePresence(open);
+                    presence.join(open);
                 }
                 return true;
             } catch (ClosedChannelException | FileLockInterruptionException e) {
@@ -234,15 +234,9 @@ final class LockFileGuard {
         }
     }
 
-    /**
-     * @return true, once, if no other process had the lock file open when this JVM first locked it (this JVM started
-     *         its group); false to every later caller, so only the first log file started on this lock file in this
-     *         JVM gets the group-start treatment. The OS lock must be held.
-     */
+    /** See {@link GroupPresence#claimGroupStart()}; the OS lock must be held. */
     boolean claimGroupStart() {
-        boolean result = groupStart;
-        groupStart = false;
-        return result;
+        return presence.claimGroupStart();
     }
 
     /** Closes the channel, dropping this JVM's locks. Only the registry calls this, for the last reference. */
@@ -270,35 +264,10 @@ final class LockFileGuard {
         return channel;
     }
 
-    private static boolean probeGroupStart(FileChannel open) throws IOException {
-        // Only ever tried while holding the mutex, so no two processes probe at once.
-        FileLock probe;
-        try {
-            probe = open.tryLock(PRESENCE_BYTE, 1, false);
-        } catch (OverlappingFileLockException e) {
-            return false; // another copy of the handler in this JVM is present: the group is running
-        }
-        if (probe == null) {
-            return false;
-        }
-        probe.release();
-        return true;
-    }
-
-    private void takePresence(FileChannel open) throws IOException {
-        if (presence == null || !presence.isValid()) {
-            try {
-                presence = open.lock(PRESENCE_BYTE, 1, true);
-            } catch (OverlappingFileLockException e) {
-                presence = null; // another copy of the handler in this JVM holds presence for the JVM
-            }
-        }
-    }
-
     private void closeChannel() {
         FileChannel open = channel;
         channel = null;
-        presence = null;
+        presence.dropped();
         if (open != null) {
             try {
                 open.close();

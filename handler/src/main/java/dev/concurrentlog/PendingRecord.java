@@ -33,8 +33,10 @@ final class PendingRecord {
     private IOException failure;
     /** The record queued after this one (see {@link WaitingQueue}). */
     volatile PendingRecord next;
-    /** Whether the owner of a reused waiting record is writing it (only the owner reads or sets this). */
+    /** Whether the owner of a reused waiting record is using it (only the owner reads or sets these two). */
     private boolean claimed;
+    /** Whether the owner left it queued (an Error): a leader still writes it, and it is free once done. */
+    private boolean abandoned;
     /** Where the writing thread's {@link RecordEncoder} put this record's bytes; set and read under the lock. */
     int encodedStart;
     int encodedLength;
@@ -67,21 +69,27 @@ final class PendingRecord {
     /**
      * Makes this reused waiting record the owner's next; it must then be queued. Called only by the owner.
      *
-     * @return false if the owner is still writing this record (a publish re-entered from within one)
+     * @return false if the owner is still writing this record (a publish re-entered from within one), or left it
+     *         queued (an Error) and it is not written yet
      */
     boolean claim(String newText, Charset newCharset, WritePolicy newPolicy) {
-        if (claimed) {
+        if (claimed && !(abandoned && done)) {
             return false;
         }
         claimed = true;
+        abandoned = false;
         refill(newText, newCharset, newPolicy, null);
         return true;
     }
 
     /** Ends the owner's use of a waiting record, once it has read the outcome; keeps no text alive. */
     void release() {
-        claimed = false;
-        text = null;
+        if (done) {
+            claimed = false;
+            text = null;
+        } else {
+            abandoned = true;
+        }
     }
 
     /** An empty buffered record for the writing thread to {@link #refill} with records it takes from the ring. */

@@ -21,6 +21,8 @@ final class RecordEncoder {
     private static final int KEPT_LIMIT = 1024 * 1024;
     private static final int INITIAL_BYTES = 16 * 1024;
     private static final int INITIAL_CHARS = 1024;
+    /** Longer texts are encoded straight from the string (more slowly) rather than copied into a char array. */
+    private static final int MAX_COPIED_CHARS = 256 * 1024;
 
     private byte[] bytes = new byte[INITIAL_BYTES];
     private ByteBuffer byteView = ByteBuffer.wrap(bytes);
@@ -40,18 +42,23 @@ final class RecordEncoder {
     void encode(PendingRecord record) throws CharacterCodingException {
         String text = record.text;
         int length = text.length();
-        if (chars.length < length) {
-            chars = new char[Math.max(length, 2 * chars.length)];
-            charView = CharBuffer.wrap(chars);
+        CharBuffer source;
+        if (length <= MAX_COPIED_CHARS) {
+            if (chars.length < length) {
+                chars = new char[Math.max(length, Math.min(MAX_COPIED_CHARS, 2 * chars.length))];
+                charView = CharBuffer.wrap(chars);
+            }
+            text.getChars(0, length, chars, 0);
+            source = charView.clear().limit(length);
+        } else {
+            source = CharBuffer.wrap(text);
         }
-        text.getChars(0, length, chars, 0);
-        charView.clear().limit(length);
         byteView.clear().position(used);
         CharsetEncoder encoder = encoder(record.charset).reset();
         int start = used;
         CoderResult result;
-        while ((result = encoder.encode(charView, byteView, true)).isOverflow()) {
-            grow(byteView.position(), length);
+        while ((result = encoder.encode(source, byteView, true)).isOverflow()) {
+            grow(byteView.position(), (long) (source.remaining() * (double) encoder.averageBytesPerChar()) + 16);
         }
         while (!result.isError() && (result = encoder.flush(byteView)).isOverflow()) {
             grow(byteView.position(), 16);
@@ -76,15 +83,11 @@ final class RecordEncoder {
             bytes = new byte[INITIAL_BYTES];
             byteView = ByteBuffer.wrap(bytes);
         }
-        if (chars.length > KEPT_LIMIT) {
-            chars = new char[INITIAL_CHARS];
-            charView = CharBuffer.wrap(chars);
-        }
     }
 
-    /** Makes room for at least {@code moreChars} more characters' worth of bytes after {@code position}. */
-    private void grow(int position, int moreChars) {
-        long wanted = Math.max(2L * bytes.length, position + 4L * moreChars);
+    /** Makes room for at least {@code moreBytes} more bytes after {@code position}. */
+    private void grow(int position, long moreBytes) {
+        long wanted = Math.max(2L * bytes.length, position + moreBytes);
         if (wanted > Integer.MAX_VALUE - 16) {
             wanted = Integer.MAX_VALUE - 16;
             if (wanted <= bytes.length) {

@@ -26,6 +26,8 @@ final class SharedLogFile {
 
     /** Buffered records (autoFlush=false) are written once they reach this many characters (bytes, for ASCII). */
     static final long BUFFER_LIMIT = 64 * 1024;
+    /** The longest a waiting publisher stays parked before it looks again by itself (it is normally woken). */
+    private static final long PARK_LIMIT_NANOS = 10_000_000;
 
 
     private final Path path;
@@ -35,9 +37,10 @@ final class SharedLogFile {
     private final BufferedRecords buffered = new BufferedRecords();
     /**
      * Each thread's waiting record, reused from one publish to the next, so that publishing allocates nothing. Held
-     * per file, not statically: once the file is released nothing keeps the key alive, so the records that threads
-     * still hold go stale and are dropped at the threads' next use of a thread-local; they do not pin the class
-     * loader for good.
+     * per file, not statically: once the file is released nothing else keeps the key alive, and a thread's entry goes
+     * stale. A stale entry still holds its record (and through it this class loader) until the thread's map happens
+     * to expunge it or the thread ends; for the WildFly module, whose loader lives as long as the server, that costs
+     * nothing.
      */
     private final ThreadLocal<PendingRecord> ownRecords = ThreadLocal.withInitial(PendingRecord::reusableForThisThread);
     /** Characters of buffered (autoFlush=false) records in the queue. */
@@ -136,15 +139,22 @@ final class SharedLogFile {
      * @return why the record is not in the file, or null if it is
      */
     IOException write(String text, Charset charset, WritePolicy policy, ErrorSink errors) {
+        if (guard.isHeldByCurrentThread()) {
+            // logged from within this file's own write (an encoder, a file system that logs): waiting would deadlock
+            buffer(text, charset, policy, errors);
+            return null;
+        }
         PendingRecord record = ownRecords.get();
         if (!record.claim(text, charset, policy)) {
             record = PendingRecord.waiting(text, charset, policy); // re-entered while writing its own record
         }
         queue.add(record);
-        writeUntilDone(record, errors);
-        IOException failure = record.failure();
-        record.release();
-        return failure;
+        try {
+            writeUntilDone(record, errors);
+            return record.failure();
+        } finally {
+            record.release();
+        }
     }
 
     /**
@@ -152,10 +162,16 @@ final class SharedLogFile {
      * are buffered, or by the {@link BufferFlusher} within its delay. Failures go to {@code errors}.
      */
     void buffer(String text, Charset charset, WritePolicy policy, ErrorSink errors) {
+        boolean within = guard.isHeldByCurrentThread(); // logged from within this file's write: never wait for it
         while (!buffered.add(text, charset, policy, errors)) {
+            if (within) {
+                errors.report("Record logged while " + path + " was being written, with the buffer full; not written",
+                        null, ErrorManager.WRITE_FAILURE);
+                return;
+            }
             flushBuffered(errors); // full
         }
-        if (bufferedChars.addAndGet(text.length()) < BUFFER_LIMIT) {
+        if (bufferedChars.addAndGet(text.length()) < BUFFER_LIMIT || within) {
             BufferFlusher.watch(this);
         } else {
             flushBuffered(errors);
@@ -197,7 +213,8 @@ final class SharedLogFile {
                 // another thread holds the guard: it writes this record too, or its unlock wakes the oldest waiter
                 interrupted |= Thread.interrupted();
                 if (!record.spinUntilDoneOrFree(guard)) {
-                    LockSupport.park(this);
+                    // bounded, so that even a wake-up lost to an Error in another thread costs a delay, not a hang
+                    LockSupport.parkNanos(this, PARK_LIMIT_NANOS);
                 }
             }
         }
@@ -230,7 +247,7 @@ final class SharedLogFile {
         boolean written = false;
         try {
             // encode what is queued before taking the OS lock, so other processes wait less; what comes meanwhile joins
-            bufferedChars.addAndGet(-batch.take(queue, buffered));
+            batch.take(queue, buffered, bufferedChars);
             if (batch.isEmpty()) {
                 return null; // flush markers only; publishers that queue from now on try the lock themselves
             }
@@ -238,7 +255,7 @@ final class SharedLogFile {
             if (lockProblem != null) {
                 problems = BatchWriter.add(null, lockProblem);
             }
-            bufferedChars.addAndGet(-batch.take(queue, buffered));
+            batch.take(queue, buffered, bufferedChars);
             written = true; // the writer completes every record, whatever happens
             return BatchWriter.addAll(problems, writer.write(batch.records(), batch.encoded()));
         } finally {

@@ -141,15 +141,19 @@ class LockTimeoutIT {
             LogVerifier.verify(List.of(dir.resolve("a.log")), Map.of("t T0", 2L));
             LogVerifier.verify(List.of(dir.resolve("b.log")), Map.of("u T0", 2L));
         } finally {
-            onB.interrupt(); // unsticks a publisher left parked, so that closing does not wait for it forever
+            if (holder != null) {
+                holder.destroyForcibly(); // a failure before the release must not leave the publishers waiting an hour
+            }
+            onB.interrupt();
             onB.join(TimeUnit.SECONDS.toMillis(30));
             other.close();
         }
     }
 
+    /** Waits until {@code thread} parks (for at most a few ms at a time: it then looks again, and parks again). */
     private static void awaitParked(Thread thread) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (thread.getState() != Thread.State.WAITING) {
+        while (thread.getState() != Thread.State.TIMED_WAITING) {
             assertTrue(System.nanoTime() - deadline < 0, "never parked: " + thread.getState());
             Thread.onSpinWait();
         }
