@@ -17,6 +17,8 @@ import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -266,6 +268,26 @@ class ConcurrentRotatingFileHandlerTest {
         actualFiles.add(Files.readString(log));
         assertEquals(expectedFiles, actualFiles);
         assertFalse(Files.exists(BackupRotator.backup(log, expectedFiles.size())));
+    }
+
+    /**
+     * Code that runs inside the handler's write (here a character set's encoder) and logs to the same handler must
+     * not deadlock or fail: its record is buffered and written with the next batch, in both modes. (With
+     * autoFlush=false "outer" is encoded only when the flush writes it, after "after" was published.)
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void recordLoggedFromWithinTheWriteIsWrittenAfterIt(boolean autoFlush) throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setAutoFlush(autoFlush);
+        handler.setEncoding(LoggingCharset.NAME);
+        LoggingCharset.onNextEncode(() -> log(handler, "from within"));
+        log(handler, "outer");
+        log(handler, "after");
+        handler.flush();
+        assertEquals(autoFlush ? "outer\nfrom within\nafter\n" : "outer\nafter\nfrom within\n",
+                Files.readString(log));
     }
 
     @Test
