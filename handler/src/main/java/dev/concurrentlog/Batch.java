@@ -14,9 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Batch {
 
-    /** The outcome of records a batch could not write because of an Error (made beforehand: memory may be out). */
-    private static final IOException NOT_WRITTEN =
-            new IOException("Record not written: the batch failed before its write (out of memory?)");
+    private static final IOException NOT_WRITTEN = BatchWriter.NOT_WRITTEN;
     /** Reused records beyond this many are dropped once the batch is done. */
     private static final int KEPT_REUSABLE = 2 * BufferedRecords.CAPACITY;
 
@@ -98,20 +96,22 @@ final class Batch {
      * first and allocates nothing, so that running out of memory here leaves no thread waiting and no record behind.
      */
     void finish(boolean written) {
+        // indexed loops: an iterator is an allocation
         try {
             if (!written) {
-                for (PendingRecord record : records) {
-                    record.complete(NOT_WRITTEN);
+                for (int i = 0; i < records.size(); i++) {
+                    records.get(i).complete(NOT_WRITTEN);
                 }
             }
-            for (PendingRecord record : records) {
+            for (int i = 0; i < records.size(); i++) {
+                PendingRecord record = records.get(i);
                 if (!record.isWaited() && record.failure() != null) {
                     failedBuffered.add(record.failedCopy());
                 }
             }
         } finally {
-            for (PendingRecord marker : markers) {
-                marker.complete(null);
+            for (int i = 0; i < markers.size(); i++) {
+                markers.get(i).complete(null);
             }
             markers.clear();
             records.clear();

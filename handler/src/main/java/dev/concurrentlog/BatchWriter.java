@@ -17,6 +17,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class BatchWriter {
 
+    /**
+     * The outcome of records that an Error (out of memory) kept from being written: made beforehand, without a stack
+     * trace, which would keep the classes of whoever first loaded this class.
+     */
+    static final IOException NOT_WRITTEN = new IOException("Record not written: the batch failed (out of memory?)") {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
+
     /** A run buffer larger than this is dropped after use rather than kept for the next batch. */
     private static final int KEPT_BUFFER_LIMIT = 1024 * 1024;
 
@@ -99,7 +110,9 @@ final class BatchWriter {
             }
             writeRun(batch, encoded, runStart, batch.size(), runLength, size, locked);
         } catch (Throwable e) {
-            IOException failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
+            // after an Error, nothing that allocates before the records are completed: memory may be out
+            IOException failure = e instanceof IOException io ? io
+                    : e instanceof Error ? NOT_WRITTEN : new IOException("Write to " + path + " failed", e);
             for (int i = written; i < batch.size(); i++) {
                 batch.get(i).complete(failure);
             }

@@ -101,8 +101,9 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     }
 
     /**
-     * Writes the records buffered with {@code autoFlush=false} (with {@code autoFlush=true} every record is in the file
-     * when {@code publish} returns).
+     * Writes the buffered records: those of {@code autoFlush=false}, and any logged from within a write (code run by
+     * the handler, such as a charset, that logs). Every other {@code autoFlush=true} record is in the file when
+     * {@code publish} returns.
      */
     @Override
     public void flush() {

@@ -34,6 +34,9 @@ final class LockFileGuard {
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+    /** How many guards the thread holds; of a JDK type, so a thread's value cannot keep this class loader. */
+    private static final ThreadLocal<int[]> HOLDS = ThreadLocal.withInitial(() -> new int[1]);
+
     private final Path path;
     private final FileCreator creator;
     private final ReentrantLock jvmLock = new ReentrantLock();
@@ -73,6 +76,7 @@ final class LockFileGuard {
             throw new IllegalStateException("Lock on " + path + " is already held by this thread");
         }
         jvmLock.lock();
+        HOLDS.get()[0]++;
         wasInterrupted = Thread.interrupted();
     }
 
@@ -81,9 +85,12 @@ final class LockFileGuard {
         return jvmLock.isLocked();
     }
 
-    /** Whether the current thread holds the in-JVM lock (it is writing this lock file's log now). */
-    boolean isHeldByCurrentThread() {
-        return jvmLock.isHeldByCurrentThread();
+    /**
+     * Whether the current thread holds the in-JVM lock of any lock file (it is writing a log now, and a publish from
+     * within that write must not wait for a lock: two such threads on two files would wait for each other).
+     */
+    static boolean heldByCurrentThread() {
+        return HOLDS.get()[0] > 0;
     }
 
     /** Takes the in-JVM lock if it is free, as {@link #lock()} does; returns false at once if it is not. */
@@ -94,6 +101,7 @@ final class LockFileGuard {
         if (!jvmLock.tryLock()) {
             return false;
         }
+        HOLDS.get()[0]++;
         wasInterrupted = Thread.interrupted();
         return true;
     }
@@ -106,6 +114,7 @@ final class LockFileGuard {
         IOException problem = mutex == null ? null : unlockFile();
         boolean interrupt = wasInterrupted | Thread.interrupted();
         wasInterrupted = false;
+        HOLDS.get()[0]--;
         jvmLock.unlock();
         if (interrupt) {
             Thread.currentThread().interrupt();

@@ -27,7 +27,9 @@ final class SharedLogFile {
     /** Buffered records (autoFlush=false) are written once they reach this many characters (bytes, for ASCII). */
     static final long BUFFER_LIMIT = 64 * 1024;
     /** The longest a waiting publisher stays parked before it looks again by itself (it is normally woken). */
-    private static final long PARK_LIMIT_NANOS = 10_000_000;
+    static final long PARK_LIMIT_NANOS = 10_000_000;
+    /** {@link #PARK_LIMIT_NANOS}, which tests raise to prove that waiters are woken. */
+    static long parkLimitNanos = PARK_LIMIT_NANOS;
 
 
     private final Path path;
@@ -139,8 +141,9 @@ final class SharedLogFile {
      * @return why the record is not in the file, or null if it is
      */
     IOException write(String text, Charset charset, WritePolicy policy, ErrorSink errors) {
-        if (guard.isHeldByCurrentThread()) {
-            // logged from within this file's own write (an encoder, a file system that logs): waiting would deadlock
+        if (LockFileGuard.heldByCurrentThread()) {
+            // logged from within a file's write (an encoder that logs): waiting could deadlock; written with the next
+            // batch instead
             buffer(text, charset, policy, errors);
             return null;
         }
@@ -162,11 +165,11 @@ final class SharedLogFile {
      * are buffered, or by the {@link BufferFlusher} within its delay. Failures go to {@code errors}.
      */
     void buffer(String text, Charset charset, WritePolicy policy, ErrorSink errors) {
-        boolean within = guard.isHeldByCurrentThread(); // logged from within this file's write: never wait for it
+        boolean within = LockFileGuard.heldByCurrentThread(); // logged from within a write: never wait for a lock
         while (!buffered.add(text, charset, policy, errors)) {
             if (within) {
-                errors.report("Record logged while " + path + " was being written, with the buffer full; not written",
-                        null, ErrorManager.WRITE_FAILURE);
+                errors.report("Record logged from within a write to a log file, with the buffer of " + path
+                        + " full; not written", null, ErrorManager.WRITE_FAILURE);
                 return;
             }
             flushBuffered(errors); // full
@@ -196,6 +199,7 @@ final class SharedLogFile {
         List<IOException> problems = null;
         List<PendingRecord> failedBuffered = null;
         boolean interrupted = false;
+        boolean timedOut = false;
         while (!record.isDone()) {
             if (guard.tryLock()) {
                 try {
@@ -212,9 +216,12 @@ final class SharedLogFile {
             } else {
                 // another thread holds the guard: it writes this record too, or its unlock wakes the oldest waiter
                 interrupted |= Thread.interrupted();
-                if (!record.spinUntilDoneOrFree(guard)) {
+                if (timedOut || !record.spinUntilDoneOrFree(guard)) {
                     // bounded, so that even a wake-up lost to an Error in another thread costs a delay, not a hang
-                    LockSupport.parkNanos(this, PARK_LIMIT_NANOS);
+                    long parkedAt = System.nanoTime();
+                    LockSupport.parkNanos(this, parkLimitNanos);
+                    // nobody woke it: the holder waits long (another process's lock), so look again without spinning
+                    timedOut = System.nanoTime() - parkedAt >= parkLimitNanos;
                 }
             }
         }

@@ -31,6 +31,7 @@ class LockTimeoutIT {
 
     @AfterEach
     void cleanUp() {
+        TestHandlers.restoreTimings();
         if (holder != null) {
             holder.destroyForcibly();
         }
@@ -118,6 +119,7 @@ class LockTimeoutIT {
 
     @Test
     void publisherOfAnotherLogOnTheSameLockFileIsWokenWhenTheHolderLetsGo() throws Exception {
+        SharedLogFile.parkLimitNanos = TimeUnit.HOURS.toNanos(1); // only the unlock may wake the parked publisher
         Path lockFile = dir.resolve("shared.lock");
         handler = handler(dir.resolve("a.log"), "1h");
         handler.setLockFile(lockFile.toString());

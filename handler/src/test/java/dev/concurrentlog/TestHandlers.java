@@ -24,10 +24,14 @@ final class TestHandlers {
         LogFileOutput.identityCheckNanos = 0;
     }
 
-    /** Puts back what tests may change: the rotation retry delay and how often file identity is checked. */
+    /**
+     * Puts back what tests may change: the rotation retry delay, how often file identity is checked, and how long a
+     * waiting publisher parks before it looks again by itself.
+     */
     static void restoreTimings() {
         LogFileOutput.rotationRetryNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
         LogFileOutput.identityCheckNanos = LogFileOutput.IDENTITY_CHECK_NANOS;
+        SharedLogFile.parkLimitNanos = SharedLogFile.PARK_LIMIT_NANOS;
     }
 
     /** Publishes the checksummed records {@code from} (inclusive) to {@code to} of one writer thread. */
