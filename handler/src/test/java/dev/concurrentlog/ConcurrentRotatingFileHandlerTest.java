@@ -290,6 +290,27 @@ class ConcurrentRotatingFileHandlerTest {
                 Files.readString(log));
     }
 
+    /**
+     * An Error in the middle of a batch (here thrown by the charset, as running out of memory would be) fails the
+     * record being written and is reported; nothing waits for ever, and the next records are written.
+     */
+    @Test
+    void anErrorWhileWritingFailsThatRecordAndLoggingGoesOn() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setEncoding(LoggingCharset.NAME);
+        log(handler, "before");
+        LoggingCharset.onNextEncode(() -> {
+            throw new OutOfMemoryError("simulated");
+        });
+        log(handler, "lost to the error");
+        log(handler, "after");
+        assertEquals("before\nafter\n", Files.readString(log));
+        List<RecordingErrorManager.Report> reports = errors.takeAll(ErrorManager.GENERIC_FAILURE);
+        assertEquals(1, reports.size(), reports.toString());
+        assertTrue(reports.get(0).message().startsWith("Unable to publish"), reports.get(0).message());
+    }
+
     @Test
     void encodingIsApplied() throws IOException {
         Path log = dir.resolve("app.log");
