@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Batch {
 
-    private static final IOException NOT_WRITTEN = BatchWriter.NOT_WRITTEN;
     /** Reused records beyond this many are dropped once the batch is done. */
     private static final int KEPT_REUSABLE = 2 * BufferedRecords.CAPACITY;
 
@@ -42,7 +41,7 @@ final class Batch {
                 try {
                     polled.add(next);
                 } catch (Error e) {
-                    next.complete(next.policy == null ? null : NOT_WRITTEN); // taken out: it must not wait for ever
+                    failTaken(next);
                     throw e;
                 }
             }
@@ -65,11 +64,15 @@ final class Batch {
             bufferedChars.addAndGet(-chars);
             // after an Error: what was taken out but not placed fails now (this allocates nothing)
             for (; handled < polled.size(); handled++) {
-                PendingRecord next = polled.get(handled);
-                next.complete(next.policy == null ? null : NOT_WRITTEN);
+                failTaken(polled.get(handled));
             }
             polled.clear();
         }
+    }
+
+    /** A record taken out of the queue that an Error kept from the batch: it must not be waited for for ever. */
+    private static void failTaken(PendingRecord record) {
+        record.complete(record.policy == null ? null : BatchWriter.NOT_WRITTEN); // a flush marker is just done
     }
 
     boolean isEmpty() {
@@ -100,7 +103,7 @@ final class Batch {
         try {
             if (!written) {
                 for (int i = 0; i < records.size(); i++) {
-                    records.get(i).complete(NOT_WRITTEN);
+                    records.get(i).complete(BatchWriter.NOT_WRITTEN);
                 }
             }
             for (int i = 0; i < records.size(); i++) {
@@ -144,7 +147,7 @@ final class Batch {
         } catch (CharacterCodingException | RuntimeException e) {
             fail(record, new IOException("Unable to encode the record in " + record.charset + ": " + e, e));
         } catch (Error e) {
-            fail(record, NOT_WRITTEN);
+            fail(record, BatchWriter.NOT_WRITTEN);
             throw e;
         }
     }

@@ -50,14 +50,10 @@ final class PathValidator {
         } catch (IOException e) {
             // missing (created with the first record), or unreadable: the checks below and the first write tell
         }
-        if (attributes != null && attributes.isDirectory()) {
-            throw InvalidValue.of(property, value, "it is a directory");
-        }
-        if (attributes != null && attributes.isSymbolicLink()) {
-            throw InvalidValue.of(property, value, "it is a symbolic link; the handler never writes through links");
-        }
         if (attributes != null && !attributes.isRegularFile()) {
-            throw InvalidValue.of(property, value, "it is not a regular file");
+            throw InvalidValue.of(property, value, attributes.isDirectory() ? "it is a directory"
+                    : attributes.isSymbolicLink() ? "it is a symbolic link; the handler never writes through links"
+                    : "it is not a regular file");
         }
         Path existing = parent;
         while (existing != null && !Files.exists(existing)) {

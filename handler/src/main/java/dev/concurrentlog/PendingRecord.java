@@ -6,10 +6,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One formatted record on its way into the file, as text: the thread that writes it encodes it (see
- * {@link RecordEncoder}), so the publisher allocates nothing beyond its formatting. The thread that publishes it, or any other thread of the same JVM
- * that holds the lock first (group commit), writes it. A waiting record's publisher waits until it is
- * {@link #isDone() done}; a buffered record's publisher (autoFlush=false) has gone on, so a failure is reported to
- * its handler by whichever thread wrote it.
+ * {@link RecordEncoder}), so the publisher allocates nothing beyond its formatting. The thread that publishes it, or
+ * any other thread of the same JVM that holds the lock first (group commit), writes it. A waiting record's publisher
+ * waits until it is {@link #isDone() done}; a buffered record's publisher (autoFlush=false) has gone on, so a failure
+ * is reported to its handler by whichever thread wrote it.
  */
 final class PendingRecord {
 

@@ -45,7 +45,7 @@ final class SharedLogFile {
      * nothing.
      */
     private final ThreadLocal<PendingRecord> ownRecords = ThreadLocal.withInitial(PendingRecord::reusableForThisThread);
-    /** Characters of buffered (autoFlush=false) records in the queue. */
+    /** Characters of buffered (autoFlush=false) records in the ring. */
     private final AtomicLong bufferedChars = new AtomicLong();
 
     // All below are guarded by the guard's lock.
