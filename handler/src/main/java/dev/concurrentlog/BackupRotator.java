@@ -7,85 +7,215 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 
 /**
- * Shifts {@code name} to {@code name.1}, {@code name.1} to {@code name.2} and so on; the backup beyond
- * {@code maxBackupIndex} is deleted. Called only while the file lock is held and the log is closed by this process.
+ * The backups of a log file: their names, rotation into them, and how long they are kept. Names are those of WildFly's
+ * periodic-size handler: a time rotation moves {@code NAME} to {@code NAME<date>}, a size rotation shifts
+ * {@code NAME<date>.1} (newest) up to {@code NAME<date>.<maxBackupIndex>} and moves {@code NAME} to
+ * {@code NAME<date>.1}; without a suffix the date part is empty ({@code NAME.1}). A compressed backup carries its
+ * extension after the index ({@code NAME<date>.1.gz}); a slot holds a backup in either form, and both move together.
  * <p>
- * Every slot is checked before anything moves: a slot held by something that is not a regular file (a directory, a
- * link) makes the whole rotation fail with nothing moved, so the caller keeps writing to the current file.
+ * Called only while the file lock is held and the log is closed by this process. Every slot is checked before anything
+ * moves: a slot held by something that is not a regular file (a directory, a link) makes the whole rotation fail with
+ * nothing moved, so the caller keeps writing to the current file.
  */
 final class BackupRotator {
 
     private BackupRotator() {
     }
 
+    /** {@code NAME.index}: a size backup of a log without a suffix. */
     static Path backup(Path file, int index) {
         return file.resolveSibling(file.getFileName() + "." + index);
     }
 
     /**
+     * A size rotation: {@code base.1} to {@code base.2} and so on, the slot beyond {@code maxBackupIndex} deleted, then
+     * the file to {@code base.1}.
+     *
+     * @param base the backup name without index, {@code NAME<date>}
+     * @return the new backup, uncompressed
      * @throws IOException if a slot is in the way or the file system refuses a delete or a rename; what was already
      *                     moved stays moved (every record is still in exactly one file), and the caller retries later
      */
-    static void rotate(Path file, int maxBackupIndex) throws IOException {
+    static Path rotateBySize(Path file, String base, int maxBackupIndex) throws IOException {
         if (maxBackupIndex < 1) {
             throw new IllegalArgumentException("maxBackupIndex " + maxBackupIndex);
         }
-        // One directory listing finds the backups that exist, so a rotation costs what is there, not maxBackupIndex.
-        NavigableSet<Integer> present = existingBackups(file, maxBackupIndex);
-        for (int index : present) {
-            requireRegular(backup(file, index));
-        }
-        if (present.remove(maxBackupIndex)) {
-            Files.delete(backup(file, maxBackupIndex));
-        }
-        for (int index : present.descendingSet()) {
-            Files.move(backup(file, index), backup(file, index + 1));
-        }
-        Files.move(file, backup(file, 1));
-    }
-
-    /** The indices from 1 to {@code maxBackupIndex} for which {@code NAME.index} exists, in any form. */
-    private static NavigableSet<Integer> existingBackups(Path file, int maxBackupIndex) throws IOException {
-        String prefix = file.getFileName() + ".";
+        // One directory listing finds the slots in use, so a rotation costs what is there, not maxBackupIndex.
         NavigableSet<Integer> present = new TreeSet<>();
-        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(file.getParent(),
-                sibling -> sibling.getFileName().toString().startsWith(prefix))) {
-            for (Path sibling : siblings) {
-                int index = parseIndex(sibling.getFileName().toString().substring(prefix.length()));
-                if (index >= 1 && index <= maxBackupIndex) {
-                    present.add(index);
+        List<Path> inSlots = new ArrayList<>();
+        for (Path sibling : siblings(file, base)) {
+            Name name = Name.parse(sibling.getFileName().toString(), base);
+            if (name.rest.isEmpty() && name.index >= 1 && name.index <= maxBackupIndex) {
+                present.add(name.index);
+                inSlots.add(sibling);
+            }
+        }
+        for (Path slot : inSlots) {
+            requireRegular(slot);
+        }
+        for (Path slot : inSlots) {
+            if (Name.parse(slot.getFileName().toString(), base).index == maxBackupIndex) {
+                Files.deleteIfExists(slot);
+            }
+        }
+        present.remove(maxBackupIndex);
+        for (int index : present.descendingSet()) {
+            for (String extension : EXTENSIONS) {
+                Path from = file.resolveSibling(base + "." + index + extension);
+                if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(from, file.resolveSibling(base + "." + (index + 1) + extension));
                 }
             }
         }
-        return present;
+        Path backup = file.resolveSibling(base + ".1");
+        Files.move(file, backup);
+        return backup;
     }
 
-    /** @return the backup index the suffix names (digits, no leading zero), or -1 */
-    private static int parseIndex(String suffix) {
-        if (suffix.isEmpty() || suffix.length() > 10 || suffix.charAt(0) == '0') {
+    /**
+     * A time rotation: the file to {@code base}. A backup already there, in either form, is from an earlier turn of a
+     * cyclic suffix ({@code .EEE}) and is replaced, unless {@code keepExisting}: it was made at the previous boundary
+     * (an hour that repeats at a daylight saving fall-back), and then the file goes to the first index above the
+     * slots in use, so nothing is replaced.
+     *
+     * @return the new backup, uncompressed
+     */
+    static Path rotateByTime(Path file, String base, boolean keepExisting) throws IOException {
+        Path backup = file.resolveSibling(base);
+        List<Path> existing = new ArrayList<>();
+        int highestIndex = 0;
+        for (Path sibling : siblings(file, base)) {
+            Name name = Name.parse(sibling.getFileName().toString(), base);
+            if (!name.rest.isEmpty()) {
+                continue; // another base that begins with this one
+            }
+            if (name.index == 0) {
+                existing.add(sibling);
+            } else {
+                highestIndex = Math.max(highestIndex, name.index);
+            }
+        }
+        for (Path path : existing) {
+            requireRegular(path);
+        }
+        if (!existing.isEmpty()) {
+            if (keepExisting) {
+                backup = file.resolveSibling(base + "." + (highestIndex + 1));
+            } else {
+                for (Path path : existing) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+        requireRegular(backup);
+        Files.move(file, backup);
+        return backup;
+    }
+
+    /**
+     * The backups of {@code file} under {@code suffix}: every sibling named {@code NAME<date>[.index][.gz|.zip]} whose
+     * date part is one the suffix makes (any date, any form).
+     */
+    static List<Path> backups(Path file, RotationSuffix suffix) throws IOException {
+        String fileName = file.getFileName().toString();
+        List<Path> backups = new ArrayList<>();
+        for (Path sibling : siblings(file, fileName)) {
+            Name name = Name.parse(sibling.getFileName().toString(), fileName);
+            boolean dated = suffix.isDateText(name.rest) && (name.index > 0 || !name.rest.isEmpty());
+            // a date that ends in digits after a dot (.yyyy.MM.dd) reads as a date and an index
+            if (dated || name.index > 0 && suffix.isDateText(name.rest + "." + name.index)) {
+                backups.add(sibling);
+            }
+        }
+        return backups;
+    }
+
+    /**
+     * Deletes the backups, in either form, whose name dates them to a period that starts before {@code cutoff}. Only
+     * a suffix with a year names one period; a cyclic one ({@code .EEE}) keeps its rolling window and nothing here.
+     */
+    static void deleteOlderThan(Path file, RotationSuffix suffix, long cutoff) throws IOException {
+        String fileName = file.getFileName().toString();
+        for (Path backup : backups(file, suffix)) {
+            Name name = Name.parse(backup.getFileName().toString(), fileName);
+            Long period = suffix.periodNamed(name.rest);
+            if (period == null && name.index > 0) {
+                period = suffix.periodNamed(name.rest + "." + name.index);
+            }
+            BasicFileAttributes attributes = attributes(backup);
+            if (period != null && period < cutoff && attributes != null && attributes.isRegularFile()) {
+                Files.deleteIfExists(backup);
+            }
+        }
+    }
+
+    private static final String[] EXTENSIONS = {"", RotationSuffix.Compression.GZIP.extension,
+            RotationSuffix.Compression.ZIP.extension};
+
+    /**
+     * A sibling's name read against a base: {@code base + rest + [.index] + [extension]}; {@code rest} is what lies
+     * between the base and the index. For backups of one base, {@code rest} is empty.
+     */
+    private record Name(String rest, int index, String extension) {
+
+        /** {@code name} must begin with {@code base}. */
+        static Name parse(String name, String base) {
+            String tail = name.substring(base.length());
+            String extension = "";
+            for (String candidate : EXTENSIONS) {
+                if (!candidate.isEmpty() && tail.endsWith(candidate)) {
+                    extension = candidate;
+                    tail = tail.substring(0, tail.length() - candidate.length());
+                }
+            }
+            int dot = tail.lastIndexOf('.');
+            int index = dot < 0 ? -1 : parseIndex(tail.substring(dot + 1));
+            return index > 0 ? new Name(tail.substring(0, dot), index, extension) : new Name(tail, 0, extension);
+        }
+    }
+
+    /** A base's backups and the names beginning with it. */
+    private static List<Path> siblings(Path file, String prefix) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(file.getParent(),
+                sibling -> sibling.getFileName().toString().startsWith(prefix)
+                        && !sibling.getFileName().equals(file.getFileName()))) {
+            siblings.forEach(found::add);
+        }
+        return found;
+    }
+
+    /** @return the backup index the text names (digits, no leading zero), or -1 */
+    private static int parseIndex(String text) {
+        if (text.isEmpty() || text.length() > 10 || text.charAt(0) == '0') {
             return -1;
         }
-        for (int i = 0; i < suffix.length(); i++) {
-            if (suffix.charAt(i) < '0' || suffix.charAt(i) > '9') {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
                 return -1;
             }
         }
-        long index = Long.parseLong(suffix);
+        long index = Long.parseLong(text);
         return index > Integer.MAX_VALUE ? -1 : (int) index;
     }
 
-    private static void requireRegular(Path slot) throws IOException {
-        BasicFileAttributes attributes;
+    private static BasicFileAttributes attributes(Path path) throws IOException {
         try {
-            attributes = Files.readAttributes(slot, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            return;
+            return null;
         }
-        if (!attributes.isRegularFile()) {
+    }
+
+    private static void requireRegular(Path slot) throws IOException {
+        BasicFileAttributes attributes = attributes(slot);
+        if (attributes != null && !attributes.isRegularFile()) {
             String kind = attributes.isDirectory() ? "a directory" : attributes.isSymbolicLink() ? "a symbolic link"
                     : "not a regular file";
             throw new IOException("Backup slot " + slot + " is " + kind + "; rotation postponed until it is removed");

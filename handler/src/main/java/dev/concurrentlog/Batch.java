@@ -119,7 +119,7 @@ final class Batch {
             markers.clear();
             records.clear();
             for (int i = 0; i < reusableUsed; i++) {
-                reusable.get(i).refill(null, null, null, null); // keep no text alive
+                reusable.get(i).refill(null, null, null, null, 0); // keep no text alive
             }
             reusableUsed = 0;
             encoder.clear();

@@ -34,6 +34,8 @@ final class BatchWriter {
     private final Path path;
     private final LockFileGuard guard;
     private final LogFileOutput output;
+    /** Takes each new backup: compresses it if the suffix says so. */
+    private final java.util.function.BiConsumer<Path, WritePolicy> rotated;
     /** Byte 0 is kept free for the line break that ends an unfinished record left in the file. */
     private ByteBuffer runBuffer = ByteBuffer.allocateDirect(16 * 1024);
     /** Whether the last batch was written without the lock because the lock timeout passed. */
@@ -42,7 +44,9 @@ final class BatchWriter {
     private boolean locked;
     private IOException lockFailure;
 
-    BatchWriter(Path path, LockFileGuard guard, LogFileOutput output) {
+    BatchWriter(Path path, LockFileGuard guard, LogFileOutput output,
+            java.util.function.BiConsumer<Path, WritePolicy> rotated) {
+        this.rotated = rotated;
         this.path = path;
         this.guard = guard;
         this.output = output;
@@ -89,22 +93,35 @@ final class BatchWriter {
             }
             WritePolicy first = batch.get(0).policy;
             long size = locked ? output.sizeForLockedWrite(first) : output.current(first).size();
+            long period = SharedFileState.UNKNOWN_PERIOD;
             int runStart = 0;
             long runLength = 0;
             for (int i = 0; i < batch.size(); i++) {
                 PendingRecord next = batch.get(i);
-                if (locked && next.policy.rotationDue(size + runLength, next.encodedLength)
+                WritePolicy policy = next.policy;
+                if (locked && policy.suffix().timed() && period == SharedFileState.UNKNOWN_PERIOD) {
+                    period = output.periodStart(policy, size + runLength, next.time);
+                }
+                boolean periodOver = locked && policy.periodOver(period, next.time);
+                if (periodOver && size + runLength == 0) {
+                    // an empty file takes the period of its first record
+                    period = policy.suffix().periodStart(next.time);
+                    output.beginPeriod(period);
+                } else if ((periodOver || locked && policy.rotationDue(size + runLength, next.encodedLength))
                         && output.rotationAllowed(next.encodedLength)) {
                     writeRun(batch, encoded, runStart, i, runLength, size, true);
                     written = i;
                     runStart = i;
                     runLength = 0;
+                    long nextPeriod = policy.suffix().periodStart(next.time);
                     try {
-                        output.rotate(next.policy);
+                        rotated(periodOver ? output.rotateByTime(policy, period, nextPeriod)
+                                : output.rotateBySize(policy, period), policy);
                     } catch (IOException e) {
                         problems = add(problems, e);
                     }
-                    size = output.sizeForLockedWrite(next.policy);
+                    size = output.sizeForLockedWrite(policy);
+                    period = SharedFileState.UNKNOWN_PERIOD; // as the rotation left it: read again
                 }
                 runLength += next.encodedLength;
             }
@@ -122,6 +139,10 @@ final class BatchWriter {
             }
         }
         return problems;
+    }
+
+    private void rotated(Path backup, WritePolicy policy) {
+        rotated.accept(backup, policy);
     }
 
     /**

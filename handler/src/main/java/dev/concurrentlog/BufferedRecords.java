@@ -21,6 +21,7 @@ final class BufferedRecords {
         Charset charset;
         WritePolicy policy;
         SharedLogFile.ErrorSink errors;
+        long time;
     }
 
     private final Slot[] slots = new Slot[CAPACITY];
@@ -41,7 +42,7 @@ final class BufferedRecords {
      *
      * @return false if the ring is full (write what is buffered, then add again)
      */
-    boolean add(String text, Charset charset, WritePolicy policy, SharedLogFile.ErrorSink errors) {
+    boolean add(String text, Charset charset, WritePolicy policy, SharedLogFile.ErrorSink errors, long time) {
         long position = claimed.get();
         Slot slot;
         while (true) {
@@ -62,6 +63,7 @@ final class BufferedRecords {
         slot.charset = charset;
         slot.policy = policy;
         slot.errors = errors;
+        slot.time = time;
         slot.sequence = position + 1;
         return true;
     }
@@ -90,7 +92,7 @@ final class BufferedRecords {
             }
             Thread.yield();
         }
-        into.refill(slot.text, slot.charset, slot.policy, slot.errors);
+        into.refill(slot.text, slot.charset, slot.policy, slot.errors, slot.time);
         slot.text = null;
         slot.charset = null;
         slot.policy = null;

@@ -22,6 +22,15 @@ final class ByteSize {
      * @throws IllegalArgumentException naming the property and the value if the text is not a positive size
      */
     static long parse(String property, String text) {
+        long bytes = parseOrZero(property, text);
+        if (bytes == 0) {
+            throw InvalidValue.of(property, text, "it must be at least 1 byte");
+        }
+        return bytes;
+    }
+
+    /** As {@link #parse}, but zero is allowed. */
+    static long parseOrZero(String property, String text) {
         if (text == null || text.isBlank()) {
             throw InvalidValue.of(property, text, "it is empty");
         }
@@ -41,9 +50,6 @@ final class ByteSize {
             number = Long.parseLong(matcher.group(1));
         } catch (NumberFormatException e) {
             throw InvalidValue.of(property, text, "it is too large");
-        }
-        if (number == 0) {
-            throw InvalidValue.of(property, text, "it must be at least 1 byte");
         }
         if (number > (Long.MAX_VALUE >> shift)) {
             throw InvalidValue.of(property, text, "it is too large");

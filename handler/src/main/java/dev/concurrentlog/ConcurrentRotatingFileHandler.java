@@ -4,6 +4,8 @@ import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
 
@@ -37,9 +39,10 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
 
     private volatile WritePolicy policy =
             new WritePolicy(ByteSize.parse("rotateSize", DEFAULT_ROTATE_SIZE), 1, FileCreator.DEFAULT,
-                    TimeSpan.parseNanos("lockTimeout", DEFAULT_LOCK_TIMEOUT));
+                    TimeSpan.parseNanos("lockTimeout", DEFAULT_LOCK_TIMEOUT), RotationSuffix.NONE, 0);
     private volatile String rotateSize = DEFAULT_ROTATE_SIZE;
     private volatile String lockTimeout = DEFAULT_LOCK_TIMEOUT;
+    private volatile String timeZone;
     private volatile boolean append = true;
     private volatile boolean rotateOnBoot;
     private final FileAttachment attachment = new FileAttachment(
@@ -84,7 +87,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
             reportError("Unable to format the record", e, ErrorManager.FORMAT_FAILURE);
             return;
         }
-        attachment.write(text, charset, policy, isAutoFlush());
+        attachment.write(text, charset, policy, record.getMillis(), isAutoFlush());
     }
 
     private Charset charset() {
@@ -185,13 +188,14 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
 
     /**
      * The size a file may reach before it is rotated: bytes, or a number with a unit as WildFly writes it ({@code 512k},
-     * {@code 10m}, {@code 1g}; case-insensitive). Default {@code 10m}.
+     * {@code 10m}, {@code 1g}; case-insensitive). Default {@code 10m}; {@code 0} never rotates by size (with a
+     * {@link #setSuffix(String) suffix}: by time only, as WildFly's periodic-rotating-file-handler).
      *
-     * @throws IllegalArgumentException if the value is empty, zero, negative, too large or has an unknown unit
+     * @throws IllegalArgumentException if the value is empty, negative, too large or has an unknown unit
      */
     public void setRotateSize(String rotateSize) {
         checkAccess(this);
-        long bytes = ByteSize.parse("rotateSize", rotateSize);
+        long bytes = ByteSize.parseOrZero("rotateSize", rotateSize);
         synchronized (settingsMonitor) {
             policy = policy.withRotateSize(bytes);
             this.rotateSize = rotateSize.trim();
@@ -209,8 +213,9 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     }
 
     /**
-     * How many backups ({@code NAME.1}, newest, to {@code NAME.N}) are kept; the one beyond is deleted. Default 1;
-     * 0 never rotates, as in WildFly's size-rotating-file-handler.
+     * How many size backups ({@code NAME.1}, newest, to {@code NAME.N}; with a time suffix, per period:
+     * {@code NAME<date>.1} to {@code NAME<date>.N}) are kept; the one beyond is deleted. Default 1; 0 never rotates by
+     * size, as in jboss-logmanager.
      *
      * @throws IllegalArgumentException if the value is negative
      */
@@ -226,6 +231,75 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
 
     public int getMaxBackupIndex() {
         return policy.maxBackupIndex();
+    }
+
+    /**
+     * The backups' suffix, as WildFly's periodic handlers take it: a {@link java.text.SimpleDateFormat} pattern
+     * ({@code .yyyy-MM-dd}) whose finest field sets the rotation period ({@code y} year, {@code M} month, {@code w W}
+     * week, {@code D d F E} day, {@code a} half day, {@code H k K h} hour, {@code m} minute; quoted text is literal).
+     * At the first record of a new period, in {@link #setTimeZone(String) timeZone}, the file moves to
+     * {@code NAME<suffix>}; size rotations within a period go to {@code NAME<date>.1} and up. A suffix ending in
+     * {@code .gz} or {@code .zip} compresses backups, in the background; {@code .gz} alone compresses size backups.
+     * Empty (the default): size rotation only.
+     *
+     * @throws IllegalArgumentException if the value is not a SimpleDateFormat pattern (an unclosed quote, an unknown
+     *                                  letter) or has seconds ({@code s}) or milliseconds ({@code S})
+     */
+    public void setSuffix(String suffix) {
+        checkAccess(this);
+        synchronized (settingsMonitor) {
+            policy = policy.withSuffix(RotationSuffix.parse("suffix", suffix, policy.suffix().zone()));
+        }
+    }
+
+    /** @return the suffix as configured, or null if none */
+    public String getSuffix() {
+        return policy.suffix().text();
+    }
+
+    /**
+     * The time zone periods are computed in: a zone ID such as {@code Europe/Berlin} or {@code UTC}; default (or empty)
+     * the JVM's. It applies whether it is set before or after {@link #setSuffix(String) suffix}.
+     *
+     * @throws IllegalArgumentException if the value is not a known zone ID
+     */
+    public void setTimeZone(String timeZone) {
+        checkAccess(this);
+        ZoneId zone;
+        try {
+            zone = timeZone == null || timeZone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(timeZone.trim());
+        } catch (DateTimeException e) {
+            throw InvalidValue.of("timeZone", timeZone, "not a known time zone ID (" + e.getMessage() + ")", e);
+        }
+        synchronized (settingsMonitor) {
+            policy = policy.withSuffix(policy.suffix().withZone(zone));
+            this.timeZone = timeZone == null || timeZone.isBlank() ? null : timeZone.trim();
+        }
+    }
+
+    /** @return the time zone as configured, or null for the JVM's */
+    public String getTimeZone() {
+        return timeZone;
+    }
+
+    /**
+     * With a time suffix, how many periods' backups are kept: at each time rotation, backups (in any form) last
+     * modified before the last {@code maxHistory} periods are deleted. Default 0: all are kept, as WildFly keeps them.
+     *
+     * @throws IllegalArgumentException if the value is negative
+     */
+    public void setMaxHistory(int maxHistory) {
+        checkAccess(this);
+        if (maxHistory < 0) {
+            throw InvalidValue.of("maxHistory", maxHistory, "it must be 0 or more");
+        }
+        synchronized (settingsMonitor) {
+            policy = policy.withMaxHistory(maxHistory);
+        }
+    }
+
+    public int getMaxHistory() {
+        return policy.maxHistory();
     }
 
     /**

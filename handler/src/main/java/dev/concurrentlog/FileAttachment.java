@@ -41,7 +41,7 @@ final class FileAttachment {
      * Writes a record to the file, attaching first if need be: if {@code waited} (autoFlush=true), returns once it is
      * in the file; otherwise buffers it. Whatever keeps it out of the file goes to the handler's error sink.
      */
-    void write(String text, Charset charset, WritePolicy policy, boolean waited) {
+    void write(String text, Charset charset, WritePolicy policy, long time, boolean waited) {
         String refused = null;
         IOException failure = null;
         lock.readLock().lock();
@@ -51,9 +51,9 @@ final class FileAttachment {
                 refused = closed ? "Handler is closed; record not written"
                         : "Property \"fileName\" is not set; record not written";
             } else if (waited) {
-                failure = file.write(text, charset, policy, errors);
+                failure = file.write(text, charset, policy, time, errors);
             } else {
-                file.buffer(text, charset, policy, errors);
+                file.buffer(text, charset, policy, time, errors);
             }
         } finally {
             lock.readLock().unlock();
@@ -101,6 +101,7 @@ final class FileAttachment {
             SharedLogFile file = attached;
             if (file != null) {
                 file.flushBuffered();
+                file.awaitCompressions();
             }
             detach();
         } finally {
@@ -124,7 +125,7 @@ final class FileAttachment {
             StartSettings start = settings.get();
             file = SharedLogFile.acquire(current.file(), current.lockFile(), start.policy().creator());
             try {
-                startFailure = file.start(start.policy(), start.append(), start.rotateOnBoot());
+                startFailure = file.start(start.policy(), start.append(), start.rotateOnBoot(), errors);
             } catch (RuntimeException | Error e) {
                 file.release();
                 throw e;

@@ -186,8 +186,46 @@ final class LogFileOutput {
             channel.truncate(0);
         } finally {
             announceReplaced();
+            SharedFileState shared = guard.state();
+            if (shared != null) {
+                shared.periodStart(SharedFileState.UNKNOWN_PERIOD); // empty: the first record's period
+            }
         }
         expectedEnd = -1;
+    }
+
+    /**
+     * The start of the open file's period under {@code policy}'s suffix, the OS lock held: the one every process shares
+     * through the state in the lock file. When no process has set it yet, a file of {@code size} bytes takes the period
+     * of its last-modified time (a file left by an earlier run: rotated once, named by its own period), and an empty
+     * one the period of its first record, of time {@code firstRecordTime}.
+     */
+    long periodStart(WritePolicy policy, long size, long firstRecordTime) throws IOException {
+        SharedFileState shared = guard.state();
+        boolean known = shared != null && shared.describes(logKey);
+        if (known && shared.periodStart() != SharedFileState.UNKNOWN_PERIOD) {
+            return shared.periodStart();
+        }
+        long time = firstRecordTime;
+        if (size > 0) {
+            BasicFileAttributes attributes = readAttributes();
+            if (attributes != null) {
+                time = attributes.lastModifiedTime().toMillis();
+            }
+        }
+        long start = policy.suffix().periodStart(time);
+        if (known) {
+            shared.periodStart(start);
+        }
+        return start;
+    }
+
+    /** Makes {@code start} the period of the open file, which is empty, for every process; the OS lock is held. */
+    void beginPeriod(long start) {
+        SharedFileState shared = guard.state();
+        if (shared != null && shared.describes(logKey)) {
+            shared.periodStart(start);
+        }
     }
 
     /**
@@ -210,11 +248,59 @@ final class LogFileOutput {
         }
     }
 
-    void rotate(WritePolicy policy) throws IOException {
+    /**
+     * Rotates by size: the file becomes the newest backup of the period that starts at {@code periodStart}.
+     *
+     * @return the backup
+     */
+    Path rotateBySize(WritePolicy policy, long periodStart) throws IOException {
+        return rotate(() -> BackupRotator.rotateBySize(path, backupBase(policy.suffix(), periodStart),
+                policy.maxBackupIndex()));
+    }
+
+    /**
+     * Rotates by time: the file, of the period that starts at {@code periodStart}, becomes that period's backup, and
+     * {@code nextPeriodStart} the period of the new file, for every process. Backups of periods beyond
+     * {@code maxHistory} are deleted.
+     *
+     * @return the backup
+     */
+    Path rotateByTime(WritePolicy policy, long periodStart, long nextPeriodStart) throws IOException {
+        RotationSuffix suffix = policy.suffix();
+        long start = suffix.periodStart(periodStart);
+        // a name that repeats at once (the hour a daylight saving fall-back repeats) must not replace its backup
+        boolean repeated = suffix.dateText(suffix.previousPeriodStart(start)).equals(suffix.dateText(start));
+        Path backup = rotate(() -> BackupRotator.rotateByTime(path, backupBase(suffix, start), repeated));
+        beginPeriod(nextPeriodStart);
+        if (policy.maxHistory() > 0) {
+            long cutoff = nextPeriodStart;
+            for (int i = 0; i < policy.maxHistory(); i++) {
+                cutoff = suffix.previousPeriodStart(cutoff);
+            }
+            try {
+                BackupRotator.deleteOlderThan(path, suffix, cutoff);
+            } catch (IOException e) {
+                throw new IOException("Unable to delete the backups of " + path + " older than maxHistory: "
+                        + e.getMessage(), e);
+            }
+        }
+        return backup;
+    }
+
+    private String backupBase(RotationSuffix suffix, long periodStart) {
+        return path.getFileName() + suffix.dateText(suffix.timed() ? suffix.periodStart(periodStart) : 0);
+    }
+
+    private interface Move {
+        Path run() throws IOException;
+    }
+
+    private Path rotate(Move move) throws IOException {
         close();
         try {
-            BackupRotator.rotate(path, policy.maxBackupIndex());
+            Path backup = move.run();
             rotationFailed = false;
+            return backup;
         } catch (IOException e) {
             rotationFailed = true;
             rotationFailedAt = System.nanoTime();

@@ -25,6 +25,8 @@ final class PendingRecord {
     String text;
     Charset charset;
     WritePolicy policy;
+    /** The record's time, epoch milliseconds: it decides the record's period. */
+    long time;
     /** The publishing thread if it waits for this record, or null for a buffered record. */
     private final Thread owner;
     /** Where a buffered record's failure goes. */
@@ -51,8 +53,10 @@ final class PendingRecord {
     }
 
     /** A record whose publisher waits until it is in the file (autoFlush=true). */
-    static PendingRecord waiting(String text, Charset charset, WritePolicy policy) {
-        return new PendingRecord(text, charset, policy, Thread.currentThread(), null);
+    static PendingRecord waiting(String text, Charset charset, WritePolicy policy, long time) {
+        PendingRecord record = new PendingRecord(text, charset, policy, Thread.currentThread(), null);
+        record.time = time;
+        return record;
     }
 
     /** A record whose publisher does not wait (autoFlush=false); failures go to {@code errors}. */
@@ -72,13 +76,13 @@ final class PendingRecord {
      * @return false if the owner is still writing this record (a publish re-entered from within one), or left it
      *         queued (an Error) and it is not written yet
      */
-    boolean claim(String newText, Charset newCharset, WritePolicy newPolicy) {
+    boolean claim(String newText, Charset newCharset, WritePolicy newPolicy, long newTime) {
         if (claimed && !(abandoned && done)) {
             return false;
         }
         claimed = true;
         abandoned = false;
-        refill(newText, newCharset, newPolicy, null);
+        refill(newText, newCharset, newPolicy, null, newTime);
         return true;
     }
 
@@ -98,8 +102,10 @@ final class PendingRecord {
     }
 
     /** Makes this reused record another: by the lock holder for a buffered one, by the owner for a waiting one. */
-    void refill(String newText, Charset newCharset, WritePolicy newPolicy, SharedLogFile.ErrorSink newErrors) {
+    void refill(String newText, Charset newCharset, WritePolicy newPolicy, SharedLogFile.ErrorSink newErrors,
+            long newTime) {
         text = newText;
+        time = newTime;
         charset = newCharset;
         policy = newPolicy;
         errors = newErrors;

@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
  * <li>a generation, counted up by every process that replaces the file at the path (rotation, truncation, creation);</li>
  * <li>where the last writer holding the lock left the end of the file, or -1 while a write is under way or failed, so a
  * writer that died part way is noticed by the next one;</li>
- * <li>a flag that a writer without the lock (past {@code lockTimeout}) sets after each of its writes.</li>
+ * <li>a flag that a writer without the lock (past {@code lockTimeout}) sets after each of its writes;</li>
+ * <li>with a time-based {@code suffix}, the start of the open file's period (epoch milliseconds), so that every process
+ * agrees when the next period begins.</li>
  * </ul>
  * Everything but the flag is read and written only under the OS lock. The state lies beyond the bytes that carry the
  * locks, and a lock file with garbage in it only costs a {@code stat}: nothing here is trusted unless its marker and
@@ -32,6 +34,9 @@ final class SharedFileState {
     private static final int GENERATION_AT = 16;
     private static final int END_AT = 24;
     private static final int FOREIGN_AT = 32;
+    private static final int PERIOD_AT = 40;
+    /** The period of the open file is not known yet: it is taken from the file or its first record. */
+    static final long UNKNOWN_PERIOD = Long.MIN_VALUE;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
             ByteOrder.nativeOrder());
 
@@ -80,12 +85,25 @@ final class SharedFileState {
      * @return the new generation
      */
     long replaced(long logKey) {
-        long generation = describes(logKey) ? generation() + 1 : System.nanoTime();
+        boolean known = describes(logKey);
+        long generation = known ? generation() + 1 : System.nanoTime();
+        if (!known) {
+            set(PERIOD_AT, UNKNOWN_PERIOD);
+        }
         set(END_AT, -1);
         set(GENERATION_AT, generation);
         set(LOG_AT, logKey);
         set(MARKER_AT, MARKER);
         return generation;
+    }
+
+    /** The start of the open file's period, or {@link #UNKNOWN_PERIOD}. */
+    long periodStart() {
+        return get(PERIOD_AT);
+    }
+
+    void periodStart(long start) {
+        set(PERIOD_AT, start);
     }
 
     /** Called before a write under the lock: until {@link #written}, the end is unknown. */

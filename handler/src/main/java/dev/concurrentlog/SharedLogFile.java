@@ -53,6 +53,11 @@ final class SharedLogFile {
     private final BatchWriter writer;
     private final Batch batch = new Batch();
     private boolean startChecked;
+    private boolean closed;
+    /** Where problems found off the publishing threads (compression) go: the first handler's error sink. */
+    private volatile ErrorSink reporter;
+    /** Whether the last compression failed; reported once until one succeeds. */
+    private volatile boolean compressionFailing;
     /** Run whenever the guard is unlocked, whoever held it: this file, another log on the lock file, start, close. */
     private final Runnable wakeWaiter = this::wakeNextWaiter;
 
@@ -60,7 +65,7 @@ final class SharedLogFile {
         this.path = path;
         this.guard = guard;
         this.output = new LogFileOutput(path, guard);
-        this.writer = new BatchWriter(path, guard, output);
+        this.writer = new BatchWriter(path, guard, output, this::rotated);
         guard.addUnlockListener(wakeWaiter);
     }
 
@@ -105,8 +110,11 @@ final class SharedLogFile {
      *
      * @return what went wrong, for the caller to report once it holds no lock; null if nothing did
      */
-    IOException start(WritePolicy policy, boolean append, boolean rotateOnBoot) {
+    IOException start(WritePolicy policy, boolean append, boolean rotateOnBoot, ErrorSink errors) {
         IOException failure = null;
+        if (reporter == null) {
+            reporter = errors;
+        }
         guard.lock();
         try {
             // A process that keeps the lock past the timeout is running, so this one joins a running group.
@@ -118,9 +126,15 @@ final class SharedLogFile {
                     if (!append) {
                         output.truncate();
                     } else if (rotateOnBoot && policy.maxBackupIndex() > 0) {
-                        output.rotate(policy);
+                        long period = policy.suffix().timed()
+                                ? output.periodStart(policy, current.size(), System.currentTimeMillis())
+                                : SharedFileState.UNKNOWN_PERIOD;
+                        rotated(output.rotateBySize(policy, period), policy);
                     }
                 }
+            }
+            if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
+                BackupCompressor.sweep(this, policy); // what a JVM stopped part way left uncompressed
             }
         } catch (IOException e) {
             failure = e;
@@ -140,16 +154,16 @@ final class SharedLogFile {
      *
      * @return why the record is not in the file, or null if it is
      */
-    IOException write(String text, Charset charset, WritePolicy policy, ErrorSink errors) {
+    IOException write(String text, Charset charset, WritePolicy policy, long time, ErrorSink errors) {
         if (LockFileGuard.heldByCurrentThread()) {
             // logged from within a file's write (an encoder that logs): waiting could deadlock; written with the next
             // batch instead
-            buffer(text, charset, policy, errors);
+            buffer(text, charset, policy, time, errors);
             return null;
         }
         PendingRecord record = ownRecords.get();
-        if (!record.claim(text, charset, policy)) {
-            record = PendingRecord.waiting(text, charset, policy); // re-entered while writing its own record
+        if (!record.claim(text, charset, policy, time)) {
+            record = PendingRecord.waiting(text, charset, policy, time); // re-entered while writing its own record
         }
         queue.add(record);
         try {
@@ -164,9 +178,9 @@ final class SharedLogFile {
      * Buffers a record (autoFlush=false): it is written with the next batch, once {@link #BUFFER_LIMIT} characters
      * are buffered, or by the {@link BufferFlusher} within its delay. Failures go to {@code errors}.
      */
-    void buffer(String text, Charset charset, WritePolicy policy, ErrorSink errors) {
+    void buffer(String text, Charset charset, WritePolicy policy, long time, ErrorSink errors) {
         boolean within = LockFileGuard.heldByCurrentThread(); // logged from within a write: never wait for a lock
-        while (!buffered.add(text, charset, policy, errors)) {
+        while (!buffered.add(text, charset, policy, errors, time)) {
             if (within) {
                 errors.report("Record logged from within a write to a log file, with the buffer of " + path
                         + " full; not written", null, ErrorManager.WRITE_FAILURE);
@@ -190,7 +204,7 @@ final class SharedLogFile {
 
     /** Writes everything queued before this call; returns once it is written (or has failed). */
     void flushBuffered(ErrorSink errors) {
-        PendingRecord marker = PendingRecord.waiting("", null, null);
+        PendingRecord marker = PendingRecord.waiting("", null, null, 0);
         queue.add(marker);
         writeUntilDone(marker, errors);
     }
@@ -270,10 +284,87 @@ final class SharedLogFile {
         }
     }
 
+    /** Hands a new backup to the compressor if the suffix asks for compression. */
+    private void rotated(Path backup, WritePolicy policy) {
+        if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
+            BackupCompressor.compress(this, backup, policy);
+        }
+    }
+
+    /** What a log file's action under its locks does; it may fail. */
+    @FunctionalInterface
+    interface LockedAction {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code action} under the in-JVM lock and the OS lock, for work off the publishing threads (compression).
+     *
+     * @throws IOException if the action fails, the file is closed, or another process held the lock past the timeout
+     */
+    void underLocks(LockedAction action, long lockTimeoutNanos) throws IOException {
+        IOException failure;
+        guard.lock();
+        try {
+            if (closed) {
+                throw new IOException(path + " is closed");
+            }
+            if (!guard.lockFile(lockTimeoutNanos)) {
+                throw new IOException("Lock file " + guard.path() + " was held by another process for longer than "
+                        + "lockTimeout");
+            }
+            action.run();
+        } finally {
+            failure = guard.unlock();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Reports a failed compression, once until one succeeds.
+     *
+     * @return whether to try again later (false once the file is closed)
+     */
+    boolean compressionFailed(Path backup, Exception e) {
+        if (closedQuietly()) {
+            return false;
+        }
+        if (!compressionFailing) {
+            compressionFailing = true;
+            ErrorSink errors = reporter;
+            if (errors != null) {
+                errors.report("Unable to compress " + backup + "; it is kept uncompressed and tried again in a minute: "
+                        + e.getMessage(), e, ErrorManager.WRITE_FAILURE);
+            }
+        }
+        return true;
+    }
+
+    void compressionSucceeded() {
+        compressionFailing = false;
+    }
+
+    private boolean closedQuietly() {
+        guard.lock();
+        try {
+            return closed;
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    /** Waits, for a bounded time, for the compressions this JVM has started on the file's backups. */
+    void awaitCompressions() {
+        BackupCompressor.awaitIdle(this);
+    }
+
     private void close() {
         flushBuffered();
         guard.lock();
         try {
+            closed = true;
             output.close();
         } finally {
             guard.unlock();

@@ -63,6 +63,9 @@ class BadInputTest {
         handler.setLockTimeout("5s");
         handler.setFilePermissions("rw-r-----");
         handler.setEncoding("ISO-8859-1");
+        handler.setSuffix(".yyyy");
+        handler.setTimeZone("Europe/Berlin");
+        handler.setMaxHistory(7);
         log("before");
     }
 
@@ -74,11 +77,15 @@ class BadInputTest {
 
     static Stream<Arguments> badValues() {
         List<Arguments> cases = new ArrayList<>();
-        fixed(cases, "rotateSize", "", "  ", "-1", "0", "0k", "10x", "1.5m", "m", "10mb", "10 m", "k10", "1e6", "0x10",
+        fixed(cases, "rotateSize", "", "  ", "-1", "10x", "1.5m", "m", "10mb", "10 m", "k10", "1e6", "0x10",
                 "99999999999999999999", "9999999999t", "8388608t");
         fixed(cases, "lockTimeout", "", "  ", "-1", "0", "0s", "10 parsecs", "1y", "1d", "1.5s", "s", "10 s",
                 "99999999999999999999", "9000h", "8761h", "525601m");
         fixed(cases, "maxBackupIndex", "-1", String.valueOf(Integer.MIN_VALUE));
+        fixed(cases, "suffix", ".yyyy-MM-dd-HH-mm-ss", ".ss", ".yyyy-MM-dd.SSS", ".yyyy-MM-dd'T", "'.unclosed",
+                ".yyyy-qq", ".yyyy-MM-dd-ss.gz", ".yyyy-MM-dd-s.zip", ".bb");
+        fixed(cases, "timeZone", "Mars/Olympus_Mons", "Europe/Berlinn", "GMT+99", "not a zone", "+25:00");
+        fixed(cases, "maxHistory", "-1", String.valueOf(Integer.MIN_VALUE));
         fixed(cases, "filePermissions", "rwx", "rw-rw-rw-x", "abcdefghi", "RW-R-----", "r--------", "-w-------",
                 "---------");
         fixed(cases, "encoding", "", "no-such-charset", "!!bad name", "UTF-9", "ISO-2022-CN");
@@ -161,6 +168,7 @@ class BadInputTest {
         handler.setFileName(next.toString());
         handler.setRotateSize("1k");
         handler.setMaxBackupIndex(50);
+        handler.setSuffix("");
         assertEquals("1k", handler.getRotateSize());
         assertEquals(1024, handler.getRotateSizeBytes());
         for (int sequence = 0; sequence < 100; sequence++) {
@@ -194,6 +202,9 @@ class BadInputTest {
             case "lockTimeout" -> handler.setLockTimeout(value);
             case "filePermissions" -> handler.setFilePermissions(value);
             case "encoding" -> handler.setEncoding(value);
+            case "suffix" -> handler.setSuffix(value);
+            case "timeZone" -> handler.setTimeZone(value);
+            case "maxHistory" -> handler.setMaxHistory(Integer.parseInt(value));
             default -> throw new AssertionError("no property " + property);
         }
     }
@@ -201,7 +212,8 @@ class BadInputTest {
     private List<Object> properties() {
         return Arrays.asList(handler.getFileName(), handler.getLockFile(), handler.getRotateSize(),
                 handler.getRotateSizeBytes(), handler.getMaxBackupIndex(), handler.getLockTimeout(),
-                handler.getFilePermissions(), handler.getEncoding());
+                handler.getFilePermissions(), handler.getEncoding(), handler.getSuffix(), handler.getTimeZone(),
+                handler.getMaxHistory());
     }
 
     /** Every path under the test directory, its kind and, but for directories, its size and modification time. */

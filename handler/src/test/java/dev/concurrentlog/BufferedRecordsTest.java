@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class BufferedRecordsTest {
 
-    private static final WritePolicy POLICY = new WritePolicy(1024, 1, FileCreator.DEFAULT, 0);
+    private static final WritePolicy POLICY = new WritePolicy(1024, 1, FileCreator.DEFAULT, 0, RotationSuffix.NONE, 0);
     private static final SharedLogFile.ErrorSink NO_ERRORS = (message, exception, code) -> {
         throw new AssertionError(message, exception);
     };
@@ -26,14 +26,14 @@ class BufferedRecordsTest {
     @Test
     void takesInOrderOnlyWhatWasAddedBeforeTheEndAndRefusesWhenFull() {
         for (int i = 0; i < BufferedRecords.CAPACITY; i++) {
-            assertTrue(ring.add("r" + i, StandardCharsets.UTF_8, POLICY, NO_ERRORS));
+            assertTrue(ring.add("r" + i, StandardCharsets.UTF_8, POLICY, NO_ERRORS, 0));
         }
-        assertFalse(ring.add("one too many", StandardCharsets.UTF_8, POLICY, NO_ERRORS));
+        assertFalse(ring.add("one too many", StandardCharsets.UTF_8, POLICY, NO_ERRORS, 0));
         long end = ring.claimedEnd();
         assertTrue(ring.takeBefore(end, false, into));
         assertEquals("r0", into.text);
         assertEquals(POLICY, into.policy);
-        assertTrue(ring.add("after", StandardCharsets.UTF_8, POLICY, NO_ERRORS), "a taken slot is free again");
+        assertTrue(ring.add("after", StandardCharsets.UTF_8, POLICY, NO_ERRORS, 0), "a taken slot is free again");
         for (int i = 1; i < BufferedRecords.CAPACITY; i++) {
             assertTrue(ring.takeBefore(end, false, into));
             assertEquals("r" + i, into.text);
@@ -58,7 +58,7 @@ class BufferedRecordsTest {
                     start.await();
                     for (int i = 0; i < perThread; i++) {
                         String text = prefix + i;
-                        while (!ring.add(text, StandardCharsets.UTF_8, POLICY, NO_ERRORS)) {
+                        while (!ring.add(text, StandardCharsets.UTF_8, POLICY, NO_ERRORS, 0)) {
                             Thread.onSpinWait(); // full: the taker below frees slots
                         }
                     }
@@ -90,7 +90,7 @@ class BufferedRecordsTest {
             assertEquals(perThread, count);
         }
         assertFalse(ring.takeBefore(ring.claimedEnd(), true, into));
-        into.refill(null, null, null, null);
+        into.refill(null, null, null, null, 0);
         assertNull(into.text);
     }
 }

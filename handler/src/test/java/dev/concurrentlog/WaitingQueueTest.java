@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class WaitingQueueTest {
 
-    private static final WritePolicy POLICY = new WritePolicy(1024, 1, FileCreator.DEFAULT, 0);
+    private static final WritePolicy POLICY = new WritePolicy(1024, 1, FileCreator.DEFAULT, 0, RotationSuffix.NONE, 0);
 
     private final WaitingQueue queue = new WaitingQueue();
 
@@ -23,7 +23,7 @@ class WaitingQueueTest {
         assertNull(queue.peek());
         List<PendingRecord> records = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            records.add(PendingRecord.waiting("r" + i, StandardCharsets.UTF_8, POLICY));
+            records.add(PendingRecord.waiting("r" + i, StandardCharsets.UTF_8, POLICY, 0));
             queue.add(records.get(i));
         }
         for (PendingRecord expected : records) {
@@ -55,7 +55,7 @@ class WaitingQueueTest {
                     return;
                 }
                 for (int i = 0; i < perThread; i++) {
-                    own.claim(thread + ":" + i, StandardCharsets.UTF_8, POLICY);
+                    own.claim(thread + ":" + i, StandardCharsets.UTF_8, POLICY, 0);
                     queue.add(own);
                     while (!own.isDone()) {
                         Thread.onSpinWait(); // the taker below completes it

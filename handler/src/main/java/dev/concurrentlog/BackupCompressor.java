@@ -1,0 +1,292 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Compresses backups off the publishing threads and outside the OS lock: one daemon thread per JVM works through the
+ * backups that rotations hand it. A backup is compressed into a hidden temporary file beside it,
+ * {@code .BACKUP.gz.tmp}, which its compressor holds an OS lock on, so no two processes compress one backup and a
+ * temporary file whose compressor died is known by its free lock. Then, under the log's locks, if the backup is still
+ * the file that was read (no rotation moved it, nobody appended to it), the temporary file is renamed to
+ * {@code BACKUP.gz} and the backup deleted; otherwise it is tried again under its new name.
+ * <p>
+ * The raw backup stays until its compressed form is complete: a JVM killed or stopped part way leaves it, and the next
+ * sweep (when a log is opened, and after each rotation) compresses it and deletes the stale temporary file. A failure
+ * (a full disk) deletes the temporary file, keeps the backup, is reported once and is retried a minute later.
+ */
+final class BackupCompressor {
+
+    /** How long after a failure a backup is tried again. */
+    static final long RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** How long closing a log waits for its backups to be compressed. */
+    static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private static final DelayQueue<Job> JOBS = new DelayQueue<>();
+    private static Thread thread;
+    /** The job being worked on; guarded by the class. */
+    private static Job running;
+
+    private BackupCompressor() {
+    }
+
+    /** A backup to compress, or (with a null backup) a sweep of the log's directory, due at {@code dueNanos}. */
+    private record Job(SharedLogFile log, Path backup, WritePolicy policy, long dueNanos) implements Delayed {
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return Long.compare(dueNanos, ((Job) other).dueNanos);
+        }
+
+        boolean due() {
+            return dueNanos - System.nanoTime() <= 0;
+        }
+    }
+
+    /** Compresses {@code backup}, just rotated out of {@code log}, then sweeps the log's directory. */
+    static void compress(SharedLogFile log, Path backup, WritePolicy policy) {
+        submit(new Job(log, backup, policy, System.nanoTime()));
+        submit(new Job(log, null, policy, System.nanoTime()));
+    }
+
+    /** Looks for backups of {@code log} left uncompressed (a JVM killed or stopped part way) and compresses them. */
+    static void sweep(SharedLogFile log, WritePolicy policy) {
+        submit(new Job(log, null, policy, System.nanoTime()));
+    }
+
+    /**
+     * Waits until no compression of {@code log} is due or under way, at most {@link #CLOSE_WAIT_NANOS}; retries after a
+     * failure are not waited for.
+     *
+     * @return whether it became idle in time
+     */
+    static synchronized boolean awaitIdle(SharedLogFile log) {
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        boolean interrupted = false;
+        try {
+            while (running != null && running.log == log
+                    || JOBS.stream().anyMatch(job -> job.log == log && job.due())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    BackupCompressor.class.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static synchronized void submit(Job job) {
+        if (job.backup == null && JOBS.stream().anyMatch(queued -> queued.log == job.log && queued.backup == null
+                && queued.due())) {
+            return; // a sweep is already due
+        }
+        JOBS.add(job);
+        if (thread == null) {
+            thread = DaemonThreads.start("concurrent-log-handler compressor", BackupCompressor::run);
+        }
+    }
+
+    private static void run() {
+        while (true) {
+            Job job;
+            try {
+                job = JOBS.take();
+            } catch (InterruptedException e) {
+                continue; // nobody should interrupt this thread; if someone does, keep going
+            }
+            synchronized (BackupCompressor.class) {
+                running = job;
+            }
+            try {
+                if (job.backup == null) {
+                    sweepNow(job);
+                } else {
+                    compressNow(job);
+                }
+            } catch (RuntimeException | Error e) {
+                // reported where it could be; this thread must not die
+            } finally {
+                synchronized (BackupCompressor.class) {
+                    running = null;
+                    BackupCompressor.class.notifyAll();
+                }
+            }
+        }
+    }
+
+    private static void sweepNow(Job job) {
+        Path file = job.log.path();
+        try {
+            for (Path backup : BackupRotator.backups(file, job.policy.suffix())) {
+                String name = backup.getFileName().toString();
+                if (!name.endsWith(RotationSuffix.Compression.GZIP.extension)
+                        && !name.endsWith(RotationSuffix.Compression.ZIP.extension)) {
+                    compressNow(new Job(job.log, backup, job.policy, job.dueNanos));
+                }
+            }
+            String tempPrefix = "." + file.getFileName();
+            try (var siblings = Files.newDirectoryStream(file.getParent(),
+                    p -> p.getFileName().toString().startsWith(tempPrefix) && p.toString().endsWith(".tmp"))) {
+                for (Path temp : siblings) {
+                    job.log.underLocks(() -> deleteIfStale(temp), job.policy.lockTimeoutNanos());
+                }
+            }
+        } catch (IOException e) {
+            job.log.compressionFailed(file, e);
+        }
+    }
+
+    private static void compressNow(Job job) {
+        Path backup = job.backup;
+        RotationSuffix.Compression compression = job.policy.suffix().compression();
+        Path target = backup.resolveSibling(backup.getFileName() + compression.extension);
+        Path temp = backup.resolveSibling("." + target.getFileName() + ".tmp");
+        FileChannel[] out = new FileChannel[1];
+        BasicFileAttributes[] read = new BasicFileAttributes[1];
+        try {
+            // claim: under the log's locks, so no sweep can take a new temporary file for a stale one
+            job.log.underLocks(() -> {
+                read[0] = attributes(backup);
+                if (read[0] == null || !read[0].isRegularFile() || !deleteIfStale(temp)) {
+                    return; // compressed already, or another process is at it
+                }
+                job.policy.creator().createIfMissing(temp);
+                FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                out[0] = channel;
+                if (lockQuietly(channel) == null) {
+                    throw new IOException(temp + " was locked by another process as it was created");
+                }
+            }, job.policy.lockTimeoutNanos());
+            if (out[0] == null) {
+                return;
+            }
+            write(backup, out[0], compression, job.log.path().getFileName().toString());
+            out[0].force(true);
+            Files.setLastModifiedTime(temp, read[0].lastModifiedTime()); // the time of its last record, as before
+            boolean[] moved = new boolean[1];
+            job.log.underLocks(() -> {
+                BasicFileAttributes now = attributes(backup);
+                if (now != null && Objects.equals(now.fileKey(), read[0].fileKey()) && now.size() == read[0].size()
+                        && now.lastModifiedTime().equals(read[0].lastModifiedTime())) {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    Files.delete(backup);
+                    moved[0] = true;
+                }
+            }, job.policy.lockTimeoutNanos());
+            if (!moved[0]) {
+                Files.deleteIfExists(temp); // moved by a rotation meanwhile, or appended to: a later sweep finds it
+                sweep(job.log, job.policy);
+            }
+            job.log.compressionSucceeded();
+        } catch (IOException | RuntimeException e) {
+            if (out[0] != null) {
+                try {
+                    Files.deleteIfExists(temp); // ours: we hold its lock
+                } catch (IOException ignored) {
+                    // a stale temporary file is swept later
+                }
+            }
+            if (job.log.compressionFailed(backup, e)) {
+                submit(new Job(job.log, backup, job.policy, System.nanoTime() + RETRY_NANOS));
+            }
+        } finally {
+            if (out[0] != null) {
+                try {
+                    out[0].close();
+                } catch (IOException ignored) {
+                    // nothing was buffered
+                }
+            }
+        }
+    }
+
+    private static void write(Path backup, FileChannel channel, RotationSuffix.Compression compression,
+            String entryName) throws IOException {
+        OutputStream target = Channels.newOutputStream(channel);
+        try (InputStream in = Files.newInputStream(backup, LinkOption.NOFOLLOW_LINKS)) {
+            if (compression == RotationSuffix.Compression.ZIP) {
+                ZipOutputStream zip = new ZipOutputStream(target);
+                zip.putNextEntry(new ZipEntry(entryName));
+                in.transferTo(zip);
+                zip.closeEntry();
+                zip.finish();
+                zip.flush();
+            } else {
+                GZIPOutputStream gzip = new GZIPOutputStream(target, 64 * 1024);
+                in.transferTo(gzip);
+                gzip.finish();
+                gzip.flush();
+            }
+        }
+    }
+
+    /**
+     * Deletes {@code temp} if no process holds its lock (its compressor died); the log's locks are held.
+     *
+     * @return true if there is no temporary file now, false if a compressor is at work on it
+     */
+    private static boolean deleteIfStale(Path temp) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return true;
+        }
+        try (channel) {
+            if (lockQuietly(channel) == null) {
+                return false;
+            }
+            Files.deleteIfExists(temp);
+            return true;
+        }
+    }
+
+    private static FileLock lockQuietly(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null; // this JVM's compressor holds it
+        }
+    }
+
+    private static BasicFileAttributes attributes(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+}
