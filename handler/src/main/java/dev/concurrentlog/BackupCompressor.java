@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
@@ -42,15 +44,23 @@ final class BackupCompressor {
     static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private static final DelayQueue<Job> JOBS = new DelayQueue<>();
+    /** How many jobs due now (not retries) each log has queued or under way; guarded by the class. */
+    private static final Map<SharedLogFile, Integer> OUTSTANDING = new HashMap<>();
     private static Thread thread;
-    /** The job being worked on; guarded by the class. */
-    private static Job running;
 
     private BackupCompressor() {
     }
 
-    /** A backup to compress, or (with a null backup) a sweep of the log's directory, due at {@code dueNanos}. */
-    private record Job(SharedLogFile log, Path backup, WritePolicy policy, long dueNanos) implements Delayed {
+    /**
+     * A backup to compress, or (with a null backup) a sweep of the log's directory, due at {@code dueNanos}; a retry
+     * after a failure is not waited for by {@link #awaitIdle}.
+     */
+    private record Job(SharedLogFile log, Path backup, WritePolicy policy, long dueNanos, boolean retry)
+            implements Delayed {
+
+        static Job now(SharedLogFile log, Path backup, WritePolicy policy) {
+            return new Job(log, backup, policy, System.nanoTime(), false);
+        }
 
         @Override
         public long getDelay(TimeUnit unit) {
@@ -62,20 +72,17 @@ final class BackupCompressor {
             return Long.compare(dueNanos, ((Job) other).dueNanos);
         }
 
-        boolean due() {
-            return dueNanos - System.nanoTime() <= 0;
-        }
     }
 
     /** Compresses {@code backup}, just rotated out of {@code log}, then sweeps the log's directory. */
     static void compress(SharedLogFile log, Path backup, WritePolicy policy) {
-        submit(new Job(log, backup, policy, System.nanoTime()));
-        submit(new Job(log, null, policy, System.nanoTime()));
+        submit(Job.now(log, backup, policy));
+        submit(Job.now(log, null, policy));
     }
 
     /** Looks for backups of {@code log} left uncompressed (a JVM killed or stopped part way) and compresses them. */
     static void sweep(SharedLogFile log, WritePolicy policy) {
-        submit(new Job(log, null, policy, System.nanoTime()));
+        submit(Job.now(log, null, policy));
     }
 
     /**
@@ -88,8 +95,7 @@ final class BackupCompressor {
         long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
         boolean interrupted = false;
         try {
-            while (running != null && running.log == log
-                    || JOBS.stream().anyMatch(job -> job.log == log && job.due())) {
+            while (OUTSTANDING.containsKey(log)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -110,8 +116,11 @@ final class BackupCompressor {
 
     private static synchronized void submit(Job job) {
         if (job.backup == null && JOBS.stream().anyMatch(queued -> queued.log == job.log && queued.backup == null
-                && queued.due())) {
+                && !queued.retry)) {
             return; // a sweep is already due
+        }
+        if (!job.retry) {
+            OUTSTANDING.merge(job.log, 1, Integer::sum);
         }
         JOBS.add(job);
         if (thread == null) {
@@ -127,9 +136,6 @@ final class BackupCompressor {
             } catch (InterruptedException e) {
                 continue; // nobody should interrupt this thread; if someone does, keep going
             }
-            synchronized (BackupCompressor.class) {
-                running = job;
-            }
             try {
                 if (job.backup == null) {
                     sweepNow(job);
@@ -139,12 +145,16 @@ final class BackupCompressor {
             } catch (RuntimeException | Error e) {
                 // reported where it could be; this thread must not die
             } finally {
-                synchronized (BackupCompressor.class) {
-                    running = null;
-                    BackupCompressor.class.notifyAll();
+                if (!job.retry) {
+                    done(job.log);
                 }
             }
         }
+    }
+
+    private static synchronized void done(SharedLogFile log) {
+        OUTSTANDING.computeIfPresent(log, (key, count) -> count == 1 ? null : count - 1);
+        BackupCompressor.class.notifyAll();
     }
 
     private static void sweepNow(Job job) {
@@ -154,7 +164,7 @@ final class BackupCompressor {
                 String name = backup.getFileName().toString();
                 if (!name.endsWith(RotationSuffix.Compression.GZIP.extension)
                         && !name.endsWith(RotationSuffix.Compression.ZIP.extension)) {
-                    compressNow(new Job(job.log, backup, job.policy, job.dueNanos));
+                    compressNow(new Job(job.log, backup, job.policy, job.dueNanos, job.retry));
                 }
             }
             String tempPrefix = "." + file.getFileName();
@@ -220,7 +230,7 @@ final class BackupCompressor {
                 }
             }
             if (job.log.compressionFailed(backup, e)) {
-                submit(new Job(job.log, backup, job.policy, System.nanoTime() + RETRY_NANOS));
+                submit(new Job(job.log, backup, job.policy, System.nanoTime() + RETRY_NANOS, true));
             }
         } finally {
             if (out[0] != null) {

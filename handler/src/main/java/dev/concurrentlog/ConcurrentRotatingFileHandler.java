@@ -152,14 +152,16 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
 
     /**
      * The log file; relative names resolve against the working directory and missing parent directories are created.
-     * Changing it on a running handler moves writing to the new file without losing a record.
+     * Changing it on a running handler moves writing to the new file without losing a record. Setting it, even to the
+     * same file, applies {@link #setAppend(boolean) append} and {@link #setRotateOnBoot(boolean) rotateOnBoot} anew,
+     * at the next record.
      *
      * @throws IllegalArgumentException if the value is empty, a directory, or its directory cannot be created or written
      */
     public void setFileName(String fileName) {
         checkAccess(this);
         Path path = PathValidator.writableFile("fileName", fileName);
-        attachment.changeTarget(current -> current.withFile(path, fileName));
+        attachment.changeTarget(current -> current.withFile(path, fileName), true);
     }
 
     /** @return the log file's absolute path, or null if none is set */
@@ -177,7 +179,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     public void setLockFile(String lockFile) {
         checkAccess(this);
         Path path = lockFile == null || lockFile.isBlank() ? null : PathValidator.writableFile("lockFile", lockFile);
-        attachment.changeTarget(current -> current.withLockFile(path, lockFile));
+        attachment.changeTarget(current -> current.withLockFile(path, lockFile), false);
     }
 
     /** @return the lock file's absolute path (the default one if none was set), or null if no fileName is set */
@@ -303,9 +305,10 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     }
 
     /**
-     * Whether the file is appended to (default true). False empties an existing file when the group of processes
-     * starts, that is when the first process opens it while no other has it open; processes joining a running group
-     * always append, so they never erase each other's records.
+     * Whether the file is appended to (default true). False empties a non-empty file when the handler opens it (at the
+     * first record after {@link #setFileName(String) fileName} is set), if it is the file's only writer: no other
+     * handler of this JVM and no other process has it open. While others write it, it is only appended to, so no
+     * one's records are erased.
      */
     public void setAppend(boolean append) {
         checkAccess(this);
@@ -317,9 +320,11 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     }
 
     /**
-     * Whether a non-empty file is rotated when the group of processes starts (default false): once, by the first
-     * process that opens it while no other process has it open. Processes that start while others run do not rotate,
-     * so a domain starting or restarting one server does not produce a storm of small files.
+     * Whether a non-empty file is rotated when the handler opens it (at the first record after
+     * {@link #setFileName(String) fileName} is set), into the newest size backup ({@code NAME.1}, or
+     * {@code NAME<date>.1} with a time suffix), if it is the file's only writer (default false). While other handlers
+     * or processes write it, it is not rotated, so a domain starting or restarting one server does not make a storm of
+     * small files.
      */
     public void setRotateOnBoot(boolean rotateOnBoot) {
         checkAccess(this);

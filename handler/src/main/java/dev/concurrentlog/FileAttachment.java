@@ -78,12 +78,15 @@ final class FileAttachment {
         }
     }
 
-    /** Swaps the target and detaches from the old file. */
-    void changeTarget(UnaryOperator<LogTarget> change) {
+    /**
+     * Swaps the target and detaches from the old file; the next record attaches to the new one and applies the start
+     * settings. With {@code restart}, a target equal to the old one is attached to anew too.
+     */
+    void changeTarget(UnaryOperator<LogTarget> change, boolean restart) {
         lock.writeLock().lock();
         try {
             LogTarget newTarget = change.apply(target);
-            if (newTarget.equals(target)) {
+            if (newTarget.equals(target) && !restart) {
                 return;
             }
             detach();

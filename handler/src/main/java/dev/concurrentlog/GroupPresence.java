@@ -6,27 +6,18 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 
 /**
- * Presence on a lock file: every JVM that has the lock file open holds a shared lock on its byte 1. A JVM that opens
- * the lock file while no other JVM holds presence is the first of its group; {@link #claimGroupStart()} tells it so
- * (this is what {@code rotateOnBoot} and {@code append} use). Used only under the lock file's in-JVM lock.
+ * Presence on a lock file: every JVM that has the lock file open holds a shared lock on its byte 1, which the kernel
+ * drops when the JVM dies. {@link #alone(FileChannel)} tells whether any other process is present: that is what
+ * {@code append=false} and {@code rotateOnBoot} wait for, so that they never erase or move another process's records.
+ * Used only under the lock file's in-JVM lock.
  */
 final class GroupPresence {
 
     private static final long PRESENCE_BYTE = 1;
 
     private FileLock presence;
-    private boolean groupStart;
 
-    /**
-     * This JVM's first time on the lock file: finds out whether it starts the group, then becomes present. The
-     * mutex (byte 0) must be held, so that no two processes probe at once.
-     */
-    void join(FileChannel open) throws IOException {
-        groupStart = probe(open);
-        retake(open);
-    }
-
-    /** Takes presence again on a reopened channel (closing the old one dropped it); the mutex need not be held. */
+    /** Takes presence (again, on a reopened channel: closing the old one dropped it); the mutex need not be held. */
     void retake(FileChannel open) throws IOException {
         if (presence == null || !presence.isValid()) {
             try {
@@ -43,27 +34,25 @@ final class GroupPresence {
     }
 
     /**
-     * @return true, once, if no other process had the lock file open when this JVM first locked it (this JVM started
-     *         its group); false to every later caller, so only the first log file started on this lock file in this
-     *         JVM gets the group-start treatment. The OS lock must be held.
+     * Whether no other process has the lock file open. The mutex (byte 0) must be held, so that no two processes
+     * probe at once: presence is let go, byte 1 probed with an exclusive lock, and presence taken again.
      */
-    boolean claimGroupStart() {
-        boolean result = groupStart;
-        groupStart = false;
-        return result;
-    }
-
-    private static boolean probe(FileChannel open) throws IOException {
-        FileLock probe;
+    boolean alone(FileChannel open) throws IOException {
+        if (presence != null) {
+            presence.release();
+            presence = null;
+        }
         try {
-            probe = open.tryLock(PRESENCE_BYTE, 1, false);
+            FileLock probe = open.tryLock(PRESENCE_BYTE, 1, false);
+            if (probe == null) {
+                return false;
+            }
+            probe.release();
+            return true;
         } catch (OverlappingFileLockException e) {
-            return false; // another copy of the handler in this JVM is present: the group is running
+            return false; // another copy of the handler in this JVM is present
+        } finally {
+            retake(open);
         }
-        if (probe == null) {
-            return false;
-        }
-        probe.release();
-        return true;
     }
 }

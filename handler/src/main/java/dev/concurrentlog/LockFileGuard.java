@@ -160,8 +160,9 @@ final class LockFileGuard {
                     return false;
                 }
                 if (!everOpened) {
+                    // first presence under the mutex: a process starting at the same time probes before or after it
                     everOpened = true;
-                    presence.join(open);
+                    presence.retake(open);
                 }
                 return true;
             } catch (ClosedChannelException | FileLockInterruptionException e) {
@@ -243,9 +244,12 @@ final class LockFileGuard {
         }
     }
 
-    /** See {@link GroupPresence#claimGroupStart()}; the OS lock must be held. */
-    boolean claimGroupStart() {
-        return presence.claimGroupStart();
+    /** Whether no other process has the lock file open (see {@link GroupPresence}); the OS lock must be held. */
+    boolean aloneInGroup() throws IOException {
+        if (mutex == null) {
+            throw new IllegalStateException("OS lock on " + path + " is not held");
+        }
+        return presence.alone(channel);
     }
 
     /** Closes the channel, dropping this JVM's locks. Only the registry calls this, for the last reference. */

@@ -52,7 +52,6 @@ final class SharedLogFile {
     private final LogFileOutput output;
     private final BatchWriter writer;
     private final Batch batch = new Batch();
-    private boolean startChecked;
     private boolean closed;
     /** Where problems found off the publishing threads (compression) go: the first handler's error sink. */
     private volatile ErrorSink reporter;
@@ -104,9 +103,10 @@ final class SharedLogFile {
     }
 
     /**
-     * Called once by each handler before its first record. When this JVM is the first of its group on the lock file
-     * and this is the first such call for the file, the file is emptied ({@code append} false) or rotated
-     * ({@code rotateOnBoot}, if it is not empty). Processes that join a running group only append.
+     * Called by each handler when its file is set, and again if {@code append} or {@code rotateOnBoot} change before
+     * it writes. If the handler is the file's only writer (no other handler of this JVM, no other process on the lock
+     * file), a non-empty file is emptied ({@code append} false) or rotated ({@code rotateOnBoot}), as jboss-logmanager's
+     * handlers do. While others write it, the file is only appended to, so no one's records are erased or moved.
      *
      * @return what went wrong, for the caller to report once it holds no lock; null if nothing did
      */
@@ -115,22 +115,22 @@ final class SharedLogFile {
         if (reporter == null) {
             reporter = errors;
         }
+        // read before the guard: the registry's monitor is taken before the guard's lock when a file closes
+        boolean onlyHandler = FILES.references(path) == 1;
         guard.lock();
         try {
             // A process that keeps the lock past the timeout is running, so this one joins a running group.
             boolean locked = guard.lockFile(policy.lockTimeoutNanos());
             BasicFileAttributes current = output.current(policy);
-            if (!startChecked) {
-                startChecked = true;
-                if (locked && guard.claimGroupStart() && current.size() > 0) {
-                    if (!append) {
-                        output.truncate();
-                    } else if (rotateOnBoot && policy.maxBackupIndex() > 0) {
-                        long period = policy.suffix().timed()
-                                ? output.periodStart(policy, current.size(), System.currentTimeMillis())
-                                : SharedFileState.UNKNOWN_PERIOD;
-                        rotated(output.rotateBySize(policy, period), policy);
-                    }
+            if (locked && (!append || rotateOnBoot && policy.maxBackupIndex() > 0) && current.size() > 0
+                    && onlyHandler && guard.aloneInGroup()) {
+                if (!append) {
+                    output.truncate();
+                } else {
+                    long period = policy.suffix().timed()
+                            ? output.periodStart(policy, current.size(), System.currentTimeMillis())
+                            : SharedFileState.UNKNOWN_PERIOD;
+                    rotated(output.rotateBySize(policy, period), policy);
                 }
             }
             if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {

@@ -45,6 +45,12 @@ final class SharedRegistry<K, V> {
         }
     }
 
+    /** How many references {@code key} has; 0 if none. */
+    synchronized int references(K key) {
+        Entry<V> entry = entries.get(key);
+        return entry == null ? 0 : entry.references;
+    }
+
     /** A snapshot of the objects in use. */
     synchronized List<V> values() {
         List<V> values = new ArrayList<>(entries.size());

@@ -28,17 +28,45 @@ class DiskFullIT {
 
     @Test
     void fullDiskIsReportedNeverThrowsKeepsBackupsAndLoggingResumesOnceSpaceIsBack() throws Exception {
+        Map<String, String> facts = scenario();
+        String all = facts.toString();
+        assertTrue(facts.containsKey("filled"), "the disk was filled: " + all);
+        assertEquals("0", facts.get("thrown"), "publish never throws: " + all);
+        assertTrue(Integer.parseInt(facts.get("writeFailures")) > 0, "WRITE_FAILURE reported: " + all);
+        assertEquals("true", facts.get("backupsUnchanged"), "no backup deleted or truncated while full: " + all);
+        assertEquals("0", facts.get("reportsAfter"), "no reports once space is back: " + all);
+        assertEquals("true", facts.get("rotatedAfter"), "rotation resumed once space is back: " + all);
+        assertEquals("ok", facts.get("verify"), "records before and after intact, none torn: " + all);
+    }
+
+    @Test
+    void fullDiskWhileCompressingKeepsTheRawBackupReportsOnceAndCompressesOnceSpaceIsBack() throws Exception {
+        Map<String, String> facts = scenario("compression");
+        String all = facts.toString();
+        assertTrue(facts.get("compressionReports").startsWith("1 Unable to compress"), all);
+        assertEquals("true", facts.get("rawKept"), "the raw backup is whole: " + all);
+        assertEquals("[]", facts.get("leftovers"), "no temporary or partial compressed file: " + all);
+        assertEquals("[]", facts.get("reportsAfter"), "reported once: " + all);
+        assertEquals("[.app.log.lock, app.log, app.log.1.gz, app.log.2.gz]", facts.get("filesAfter"), all);
+        assertEquals("true", facts.get("compressedAfter"), "both backups compressed, byte for byte: " + all);
+    }
+
+    /** Runs {@link DiskFullScenario} on its own tmpfs, or skips the test where none can be mounted. */
+    private Map<String, String> scenario(String... arguments) throws Exception {
         Path mount = Files.createDirectory(dir.resolve("tmpfs"));
         Result probe = run(List.of("unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=128k tmpfs \"$1\"", "sh",
                 mount.toString()));
         Assumptions.assumeTrue(probe.exit() == 0,
                 "cannot mount a size-limited tmpfs in a new mount namespace here (unshare -rm, mount -t tmpfs): "
                         + probe.output());
-
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Result scenario = run(List.of("unshare", "-rm", "sh", "-c",
-                "mount -t tmpfs -o size=128k tmpfs \"$1\" && exec \"$2\" -Xmx128m -cp \"$3\" \"$4\" \"$1\"", "sh",
-                mount.toString(), java, System.getProperty("java.class.path"), DiskFullScenario.class.getName()));
+        List<String> command = new java.util.ArrayList<>(List.of("unshare", "-rm", "sh", "-c",
+                "mount -t tmpfs -o size=128k tmpfs \"$1\" && shift && exec \"$@\"", "sh",
+                mount.toString(), java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                DiskFullScenario.class.getName(), mount.toString()));
+        command.addAll(List.of(arguments));
+        Result scenario = run(command);
+        System.out.println(scenario.output());
         assertEquals(0, scenario.exit(), scenario.output());
         Map<String, String> facts = new HashMap<>();
         for (String line : scenario.output().split("\n")) {
@@ -47,15 +75,7 @@ class DiskFullIT {
                 facts.put(line.substring(0, equals), line.substring(equals + 1));
             }
         }
-        String all = scenario.output();
-        System.out.println(all);
-        assertTrue(facts.containsKey("filled"), "the disk was filled: " + all);
-        assertEquals("0", facts.get("thrown"), "publish never throws: " + all);
-        assertTrue(Integer.parseInt(facts.get("writeFailures")) > 0, "WRITE_FAILURE reported: " + all);
-        assertEquals("true", facts.get("backupsUnchanged"), "no backup deleted or truncated while full: " + all);
-        assertEquals("0", facts.get("reportsAfter"), "no reports once space is back: " + all);
-        assertEquals("true", facts.get("rotatedAfter"), "rotation resumed once space is back: " + all);
-        assertEquals("ok", facts.get("verify"), "records before and after intact, none torn: " + all);
+        return facts;
     }
 
     private record Result(int exit, String output) {

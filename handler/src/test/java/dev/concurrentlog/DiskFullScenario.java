@@ -15,6 +15,7 @@ import java.util.logging.LogRecord;
 /**
  * Runs inside its own mount namespace, on a small tmpfs (see {@link DiskFullIT}): fills the disk while the handler
  * writes, then frees it. It prints facts as {@code name=value} lines for the test to check; it asserts nothing itself.
+ * With a second argument {@code compression}, the disk fills while a backup is compressed instead.
  */
 public final class DiskFullScenario {
 
@@ -23,6 +24,10 @@ public final class DiskFullScenario {
 
     public static void main(String[] args) throws Exception {
         Path mount = Path.of(args[0]);
+        if (args.length > 1 && args[1].equals("compression")) {
+            fullWhileCompressing(mount);
+            return;
+        }
         Path log = mount.resolve("app.log");
         RecordingErrorManager errors = new RecordingErrorManager();
         ConcurrentRotatingFileHandler handler = TestHandlers.create(log, errors);
@@ -72,6 +77,74 @@ public final class DiskFullScenario {
         } catch (AssertionError e) {
             System.out.println("verify=" + e.getMessage().replace('\n', '|'));
         }
+    }
+
+    /**
+     * A backup of random text (it hardly compresses) is rotated out while too little room is left for its compressed
+     * form: the compression fails, the raw backup stays whole, it is reported once; once there is room, the next
+     * rotation's sweep compresses it.
+     */
+    private static void fullWhileCompressing(Path mount) throws Exception {
+        Path log = mount.resolve("app.log");
+        RecordingErrorManager errors = new RecordingErrorManager();
+        ConcurrentRotatingFileHandler handler = TestHandlers.create(log, errors);
+        handler.setSuffix(".gz");
+        handler.setRotateSize("48k");
+        handler.setMaxBackupIndex(5);
+        java.util.Random random = new java.util.Random(42);
+        StringBuilder first = new StringBuilder();
+        while (first.length() < 40 * 1024) {
+            String line = randomText(random, 1000);
+            handler.publish(new LogRecord(Level.INFO, line));
+            first.append(line).append('\n');
+        }
+        Path filler = mount.resolve("filler");
+        fillDisk(filler);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(filler,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(Math.max(0, channel.size() - 24 * 1024)); // room for a record, not for the backup
+        }
+        String big = randomText(random, 12 * 1024);
+        handler.publish(new LogRecord(Level.INFO, big)); // rotates the first file out, then fails to compress it
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        List<RecordingErrorManager.Report> failures = List.of();
+        while (failures.isEmpty() && System.nanoTime() < deadline) {
+            failures = errors.takeAll(ErrorManager.WRITE_FAILURE);
+            Thread.onSpinWait();
+        }
+        System.out.println("compressionReports=" + failures.size()
+                + (failures.isEmpty() ? "" : " " + failures.get(0).message().replace('\n', ' ')));
+        Path raw = mount.resolve("app.log.1");
+        System.out.println("rawKept=" + (Files.exists(raw)
+                && Files.readString(raw).equals(first.toString())));
+        try (var listing = Files.list(mount)) {
+            System.out.println("leftovers=" + listing.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".tmp") || n.endsWith(".gz")).toList());
+        }
+
+        Files.delete(filler);
+        String second = randomText(random, 40 * 1024);
+        handler.publish(new LogRecord(Level.INFO, second)); // the next rotation; its sweep finds the first backup
+        handler.publish(new LogRecord(Level.INFO, "last"));
+        handler.close();
+        List<RecordingErrorManager.Report> after = new ArrayList<>(errors.takeAll(ErrorManager.WRITE_FAILURE));
+        after.addAll(errors.takeAll(ErrorManager.GENERIC_FAILURE));
+        System.out.println("reportsAfter=" + after.toString().replace('\n', ' '));
+        try (var listing = Files.list(mount)) {
+            System.out.println("filesAfter=" + listing.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        boolean contents = LogVerifier.readLines(mount.resolve("app.log.2.gz")).equals(first.toString().lines().toList())
+                && LogVerifier.readLines(mount.resolve("app.log.1.gz")).equals(List.of(big))
+                && Files.readString(log).equals(second + "\nlast\n");
+        System.out.println("compressedAfter=" + contents);
+    }
+
+    private static String randomText(java.util.Random random, int length) {
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append((char) ('!' + random.nextInt(90)));
+        }
+        return text.toString();
     }
 
     private static void publish(ConcurrentRotatingFileHandler handler, String writer, int sequence) {

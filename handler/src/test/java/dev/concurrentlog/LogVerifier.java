@@ -36,6 +36,44 @@ final class LogVerifier {
         return body + " C" + crc(body.toString());
     }
 
+    /**
+     * A record whose payload is {@code @<time>}: the epoch milliseconds just before it was logged, so the file it is
+     * found in can be checked against its period.
+     */
+    static String timedRecord(String writer, int thread, long sequence, long time) {
+        String body = "W" + writer + " T" + thread + " S" + sequence + " @" + time;
+        return body + " C" + crc(body);
+    }
+
+    /** The time in a {@link #timedRecord}, or -1 if the line is not one. */
+    static long recordTime(String line) {
+        Matcher matcher = LINE.matcher(line);
+        if (!matcher.matches()) {
+            return -1;
+        }
+        String body = matcher.group(1);
+        int at = body.lastIndexOf(" @");
+        return at < 0 ? -1 : Long.parseLong(body.substring(at + 2));
+    }
+
+    /** The lines of a log file or backup; a {@code .gz} or {@code .zip} backup is decompressed. */
+    static List<String> readLines(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(".gz") && !name.endsWith(".zip")) {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        }
+        try (java.io.InputStream raw = Files.newInputStream(file);
+             java.io.InputStream in = name.endsWith(".gz") ? new java.util.zip.GZIPInputStream(raw)
+                     : zipEntry(new java.util.zip.ZipInputStream(raw))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
+    private static java.io.InputStream zipEntry(java.util.zip.ZipInputStream zip) throws IOException {
+        zip.getNextEntry();
+        return zip;
+    }
+
     private static String crc(String text) {
         CRC32 crc = new CRC32();
         crc.update(text.getBytes(StandardCharsets.UTF_8));
@@ -80,7 +118,7 @@ final class LogVerifier {
         List<String> problems = new ArrayList<>();
         int unfinished = 0;
         for (Path file : files) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines = readLines(file);
             for (int lineNumber = 0; lineNumber < lines.size(); lineNumber++) {
                 String line = lines.get(lineNumber);
                 Matcher matcher = LINE.matcher(line);
@@ -146,7 +184,7 @@ final class LogVerifier {
     static Map<String, Long> countRecords(List<Path> files) throws IOException {
         Map<String, Long> counts = new HashMap<>();
         for (Path file : files) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            for (String line : readLines(file)) {
                 Matcher matcher = LINE.matcher(line);
                 if (matcher.matches() && crc(matcher.group(1)).equals(matcher.group(5))) {
                     counts.merge(matcher.group(2) + " T" + matcher.group(3), 1L, Long::sum);

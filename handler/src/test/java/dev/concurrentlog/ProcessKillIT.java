@@ -1,10 +1,8 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,32 +33,17 @@ class ProcessKillIT {
     @TempDir
     Path dir;
 
-    /** One writer JVM and the file where its threads count their returned publish calls. */
-    private record Writer(String name, Process process, MappedByteBuffer progress) {
-
-        long returned(int thread) {
-            return progress.getLong(thread * Long.BYTES);
-        }
-
-        long returned() {
-            long total = 0;
-            for (int t = 0; t < THREADS; t++) {
-                total += returned(t);
-            }
-            return total;
-        }
-    }
-
     @Test
     void killedWritersLeaveNoStaleLockAndNoReturnedRecordIsLost() throws Exception {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("kill.seed", System.nanoTime()); // replay a run with -Dkill.seed=...
+        System.out.println("ProcessKillIT seed " + seed + " (replay with -Dkill.seed=" + seed + ")");
         Random random = new Random(seed);
         Path log = dir.resolve("kill.log");
         // lockTimeout of an hour: if a dead writer's lock outlived it, the survivors would stop
         WriterJvms jvms = new WriterJvms(dir, log).property("rotateSize", "64k")
                 .property("maxBackupIndex", Integer.toString(BACKUPS)).property("lockTimeout", "1h");
         Path properties = jvms.loggingProperties(1);
-        List<Writer> live = new ArrayList<>();
+        List<WriterJvms.Running> live = new ArrayList<>();
         Map<String, Long> returnedByKilled = new LinkedHashMap<>();
         List<String> reportsOfKilled = new ArrayList<>();
         int started = 0;
@@ -69,7 +53,7 @@ class ProcessKillIT {
             }
             for (int kill = 0; kill < KILLS; kill++) {
                 awaitEachAdvances(live, 500 + random.nextInt(3000));
-                Writer victim = live.remove(random.nextInt(live.size()));
+                WriterJvms.Running victim = live.remove(random.nextInt(live.size()));
                 victim.process().destroyForcibly();
                 assertTrue(victim.process().waitFor(1, TimeUnit.MINUTES), "killed writer did not die");
                 for (int t = 0; t < THREADS; t++) {
@@ -84,23 +68,17 @@ class ProcessKillIT {
                 live.add(start(jvms, properties, "k" + started++));
             }
             awaitEachAdvances(live, 1000);
-            for (Writer writer : live) {
+            for (WriterJvms.Running writer : live) {
                 WriterJvms.send(writer.process(), "stop");
             }
-            for (Writer writer : live) {
-                assertTrue(writer.process().waitFor(2, TimeUnit.MINUTES), writer.name() + " did not stop");
-                assertEquals(0, writer.process().exitValue(), writer.name() + " failed (seed " + seed + "): "
-                        + jvms.stderr(writer.name()));
+            for (WriterJvms.Running writer : live) {
+                jvms.stop(writer);
             }
         } finally {
             live.forEach(writer -> writer.process().destroyForcibly());
         }
         Map<String, Long> expected = new HashMap<>();
-        for (Writer writer : live) {
-            for (int t = 0; t < THREADS; t++) {
-                expected.put(writer.name() + " T" + t, writer.returned(t));
-            }
-        }
+        live.forEach(writer -> writer.addReturned(expected));
         assertEquals(List.of(), reportsOfKilled, "killed writers reported errors before they died (seed " + seed + ")");
         List<Path> files = LogVerifier.filesOldestFirst(log, BACKUPS);
         assertTrue(files.size() > 20, "the writers must rotate many times: " + files.size() + " files");
@@ -111,28 +89,102 @@ class ProcessKillIT {
                 returnedByKilled.values().stream().mapToLong(Long::longValue).sum(), unfinished);
     }
 
-    private Writer start(WriterJvms jvms, Path properties, String name) throws IOException {
-        Path progressFile = dir.resolve(name + ".progress");
-        MappedByteBuffer progress;
-        try (FileChannel channel = FileChannel.open(progressFile, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            progress = channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) THREADS * Long.BYTES);
+    @Test
+    void writerKilledWhileCompressingLeavesNoLossAndNoLeftoverOnceAnotherGoesOn() throws Exception {
+        Path log = dir.resolve("gz.log");
+        WriterJvms jvms = new WriterJvms(dir, log).property("suffix", ".gz").property("rotateSize", "8m")
+                .property("maxBackupIndex", "1000").property("lockTimeout", "1h");
+        Path properties = jvms.loggingProperties(1);
+        Map<String, Long> returnedByKilled = new LinkedHashMap<>();
+        Path stale = null;
+        for (int attempt = 0; stale == null && attempt < 5; attempt++) {
+            WriterJvms.Running victim = start(jvms, properties, "c" + attempt);
+            try {
+                Path compressing = awaitTemporaryFile(dir, victim);
+                victim.process().destroyForcibly();
+                assertTrue(victim.process().waitFor(1, TimeUnit.MINUTES), "killed writer did not die");
+                stale = Files.exists(compressing) ? compressing : null; // else it finished first: again
+            } finally {
+                victim.process().destroyForcibly();
+            }
+            for (int t = 0; t < THREADS; t++) {
+                returnedByKilled.put(victim.name() + " T" + t, victim.returned(t));
+            }
         }
-        Process process = jvms.start(properties, name, THREADS, -1, 1, progressFile);
-        jvms.awaitReady(process, name);
-        WriterJvms.send(process, "go");
-        return new Writer(name, process, progress);
+        assertTrue(stale != null, "no writer was killed in the middle of a compression in 5 attempts");
+        String raw = stale.getFileName().toString();
+        assertTrue(Files.exists(stale.resolveSibling(raw.substring(1, raw.length() - ".gz.tmp".length()))),
+                "the raw backup of " + raw + " is kept");
+
+        // another writer goes on: opening the log sweeps what the killed one left
+        RecordingErrorManager errors = new RecordingErrorManager();
+        ConcurrentRotatingFileHandler other = TestHandlers.create(log, errors);
+        other.setSuffix(".gz");
+        other.setRotateSize("8m");
+        other.setMaxBackupIndex(1000);
+        TestHandlers.writeRecords(other, "after", 0, 0, 10);
+        other.close();
+        errors.assertNoUnexpected();
+
+        List<String> names;
+        try (Stream<Path> files = Files.list(dir)) {
+            names = files.map(file -> file.getFileName().toString()).filter(name -> name.startsWith(".gz.log")
+                    || name.startsWith("gz.log")).sorted().toList();
+        }
+        assertTrue(names.stream().allMatch(name -> name.equals("gz.log") || name.equals(".gz.log.lock")
+                || name.endsWith(".gz") && !name.startsWith(".")), "raw backups or temporary files left: " + names);
+        List<Path> files = new ArrayList<>();
+        for (int index = 1000; index >= 1; index--) {
+            Path backup = dir.resolve("gz.log." + index + ".gz");
+            if (Files.exists(backup)) {
+                files.add(backup);
+            }
+        }
+        files.add(log);
+        assertTrue(files.size() > 2, "rotated: " + names);
+        LogVerifier.verifyAfterKills(files, Map.of("after T0", 10L), returnedByKilled);
+    }
+
+    /** Waits until {@code writer} compresses a backup: its temporary file has bytes in it. */
+    private static Path awaitTemporaryFile(Path dir, WriterJvms.Running writer) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            assertTrue(writer.process().isAlive(), writer.name() + " died");
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    String name = file.getFileName().toString();
+                    if (name.startsWith(".") && name.endsWith(".gz.tmp") && sizeOrZero(file) > 0) {
+                        return file;
+                    }
+                }
+            }
+        }
+        throw new AssertionError(writer.name() + " compressed nothing in 60 s");
+    }
+
+    private static long sizeOrZero(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static WriterJvms.Running start(WriterJvms jvms, Path properties, String name) throws IOException {
+        WriterJvms.Running writer = jvms.startRunning(properties, name, THREADS);
+        WriterJvms.send(writer.process(), "go");
+        return writer;
     }
 
     /** Waits until every writer has returned from {@code records} more publish calls than now. */
-    private static void awaitEachAdvances(List<Writer> writers, long records) {
+    private static void awaitEachAdvances(List<WriterJvms.Running> writers, long records) {
         long[] targets = new long[writers.size()];
         for (int i = 0; i < targets.length; i++) {
             targets[i] = writers.get(i).returned() + records;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (int i = 0; i < targets.length; i++) {
-            Writer writer = writers.get(i);
+            WriterJvms.Running writer = writers.get(i);
             while (writer.returned() < targets[i]) {
                 if (!writer.process().isAlive()) {
                     fail(writer.name() + " died: exit " + writer.process().exitValue());

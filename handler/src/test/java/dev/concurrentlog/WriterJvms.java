@@ -4,9 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +24,7 @@ final class WriterJvms {
 
     private final Path dir;
     private final Map<String, String> handlerProperties = new LinkedHashMap<>();
+    private final List<String> jvmOptions = new ArrayList<>();
 
     WriterJvms(Path dir, Path log) {
         this.dir = dir;
@@ -29,6 +33,12 @@ final class WriterJvms {
 
     WriterJvms property(String name, String value) {
         handlerProperties.put(name, value);
+        return this;
+    }
+
+    /** Adds an option to the writer JVMs' command line, such as {@code -Dwriter.timed=true}. */
+    WriterJvms jvmOption(String option) {
+        jvmOptions.add(option);
         return this;
     }
 
@@ -115,8 +125,9 @@ final class WriterJvms {
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                 "-Dlogging.configuration=" + properties.toUri(),
                 "-Dexpected.logmanager.version=" + System.getProperty("expected.logmanager.version", ""),
-                "-cp", System.getProperty("java.class.path"),
-                WriterProcess.class.getName(),
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(WriterProcess.class.getName(),
                 writer, Integer.toString(threads), Integer.toString(records), Integer.toString(loggers)));
         if (progress != null) {
             command.add(progress.toString());
@@ -124,6 +135,52 @@ final class WriterJvms {
         return new ProcessBuilder(command)
                 .redirectError(dir.resolve("stderr-" + writer + ".txt").toFile())
                 .start();
+    }
+
+    /** A writer JVM that writes until told to stop, and the file where its threads count their returned publishes. */
+    record Running(String name, Process process, MappedByteBuffer progress, int threads) {
+
+        long returned(int thread) {
+            return progress.getLong(thread * Long.BYTES);
+        }
+
+        long returned() {
+            long total = 0;
+            for (int t = 0; t < threads; t++) {
+                total += returned(t);
+            }
+            return total;
+        }
+
+        /** Adds "writer thread" to returned publish calls, for the verifier. */
+        void addReturned(Map<String, Long> expected) {
+            for (int t = 0; t < threads; t++) {
+                expected.put(name + " T" + t, returned(t));
+            }
+        }
+    }
+
+    /**
+     * Starts a writer JVM of {@code threads} threads that writes until {@link #send(Process, String) told} a line,
+     * counting its returned publish calls in a progress file, and waits until it is ready; it starts on "go".
+     */
+    Running startRunning(Path properties, String writer, int threads) throws IOException {
+        Path progressFile = dir.resolve(writer + ".progress");
+        MappedByteBuffer progress;
+        try (FileChannel channel = FileChannel.open(progressFile, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            progress = channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) threads * Long.BYTES);
+        }
+        Process process = start(properties, writer, threads, -1, 1, progressFile);
+        awaitReady(process, writer);
+        return new Running(writer, process, progress, threads);
+    }
+
+    /** Stops a running writer with the line it waits for, and checks that it exits cleanly. */
+    void stop(Running writer) throws IOException, InterruptedException {
+        send(writer.process(), "stop");
+        assertTrue(writer.process().waitFor(2, TimeUnit.MINUTES), writer.name() + " did not stop");
+        assertEquals(0, writer.process().exitValue(), writer.name() + " failed: " + stderr(writer.name()));
     }
 
     /** Waits for the writer's {@code ready} line. */

@@ -26,6 +26,9 @@ import java.util.logging.Logger;
  * With a progress file, each thread stores in it, memory-mapped, how many of its publish calls have returned (a long
  * at offset 8 x thread); the kernel keeps what was stored even if the JVM is killed. Records per thread -1 means:
  * write until a second line arrives on standard input.
+ * <p>
+ * System properties: {@code writer.pauseMicros}, a pause after each record (a steady, low rate for runs that last
+ * minutes); {@code writer.timed=true}, records that carry the time they were logged ({@link LogVerifier#timedRecord}).
  */
 public final class WriterProcess {
 
@@ -64,6 +67,8 @@ public final class WriterProcess {
         BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         input.readLine();
         AtomicBoolean stop = new AtomicBoolean();
+        long pauseNanos = Long.getLong("writer.pauseMicros", 0) * 1000;
+        boolean timed = Boolean.getBoolean("writer.timed");
 
         List<Thread> started = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -71,9 +76,13 @@ public final class WriterProcess {
             Thread worker = new Thread(() -> {
                 Logger logger = loggers[thread % loggerCount];
                 for (int sequence = 0; records < 0 ? !stop.get() : sequence < records; sequence++) {
-                    logger.info(LogVerifier.record(writer, thread, sequence, PAYLOAD));
+                    logger.info(timed ? LogVerifier.timedRecord(writer, thread, sequence, System.currentTimeMillis())
+                            : LogVerifier.record(writer, thread, sequence, PAYLOAD));
                     if (progress != null) {
                         progress.putLong(thread * Long.BYTES, sequence + 1L);
+                    }
+                    if (pauseNanos > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
                     }
                 }
             }, "writer-" + t);
@@ -86,6 +95,11 @@ public final class WriterProcess {
         }
         for (Thread worker : started) {
             worker.join();
+        }
+        for (Logger logger : loggers) {
+            for (java.util.logging.Handler handler : logger.getHandlers()) {
+                handler.close(); // as a server's stop does: buffered records written, backups compressed
+            }
         }
         System.out.println("done");
         System.exit(CountingErrorManager.count() == 0 ? 0 : 3);
