@@ -377,6 +377,53 @@ class ConcurrentRotatingFileHandlerTest {
         assertFalse(Files.exists(BackupRotator.backup(log, 1)));
     }
 
+    @Test
+    void settingFileNameAgainAppliesRotateOnBootAndAppendAnewToTheOnlyWriter() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setRotateOnBoot(true);
+        log(handler, "one");
+        handler.setFileName(log.toString()); // the same file, as a reconfiguration does
+        log(handler, "two");
+        assertEquals("one\n", Files.readString(BackupRotator.backup(log, 1)));
+        assertEquals("two\n", Files.readString(log));
+        handler.setRotateOnBoot(false);
+        handler.setAppend(false);
+        handler.setFileName(log.toString());
+        log(handler, "three");
+        assertEquals("three\n", Files.readString(log));
+        assertEquals("one\n", Files.readString(BackupRotator.backup(log, 1)));
+    }
+
+    @Test
+    void settingFileNameAgainWhileAnotherHandlerWritesTheFileOnlyAppends() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler first = handler(log);
+        log(first, "one");
+        ConcurrentRotatingFileHandler second = handler(log);
+        second.setAppend(false);
+        second.setRotateOnBoot(true);
+        second.setFileName(log.toString());
+        log(second, "two");
+        assertEquals("one\ntwo\n", Files.readString(log));
+        assertFalse(Files.exists(BackupRotator.backup(log, 1)));
+    }
+
+    @Test
+    void rotateOnBootWithATimeSuffixMovesTheFileIntoItsPeriodsSizeChain() throws IOException {
+        Path log = dir.resolve("app.log");
+        Files.writeString(log, "previous run\n");
+        Files.setLastModifiedTime(log, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.parse("2026-11-20T10:00:00Z")));
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setTimeZone("UTC");
+        handler.setSuffix(".yyyy-MM-dd");
+        handler.setRotateOnBoot(true);
+        log(handler, "one");
+        assertEquals("previous run\n", Files.readString(dir.resolve("app.log.2026-11-20.1")));
+        assertEquals("one\n", Files.readString(log));
+    }
+
     // ---- autoFlush=false: buffered records
 
     @Test

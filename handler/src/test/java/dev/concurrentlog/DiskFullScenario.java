@@ -89,11 +89,11 @@ public final class DiskFullScenario {
         RecordingErrorManager errors = new RecordingErrorManager();
         ConcurrentRotatingFileHandler handler = TestHandlers.create(log, errors);
         handler.setSuffix(".gz");
-        handler.setRotateSize("48k");
+        handler.setRotateSize("32k");
         handler.setMaxBackupIndex(5);
         java.util.Random random = new java.util.Random(42);
         StringBuilder first = new StringBuilder();
-        while (first.length() < 40 * 1024) {
+        while (first.length() < 24 * 1024) {
             String line = randomText(random, 1000);
             handler.publish(new LogRecord(Level.INFO, line));
             first.append(line).append('\n');
@@ -123,7 +123,7 @@ public final class DiskFullScenario {
         }
 
         Files.delete(filler);
-        String second = randomText(random, 40 * 1024);
+        String second = randomText(random, 20 * 1024);
         handler.publish(new LogRecord(Level.INFO, second)); // the next rotation; its sweep finds the first backup
         handler.publish(new LogRecord(Level.INFO, "last"));
         handler.close();

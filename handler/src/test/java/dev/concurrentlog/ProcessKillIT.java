@@ -69,9 +69,6 @@ class ProcessKillIT {
             }
             awaitEachAdvances(live, 1000);
             for (WriterJvms.Running writer : live) {
-                WriterJvms.send(writer.process(), "stop");
-            }
-            for (WriterJvms.Running writer : live) {
                 jvms.stop(writer);
             }
         } finally {
@@ -141,7 +138,7 @@ class ProcessKillIT {
             }
         }
         files.add(log);
-        assertTrue(files.size() > 2, "rotated: " + names);
+        assertTrue(files.size() >= 2, "rotated: " + names);
         LogVerifier.verifyAfterKills(files, Map.of("after T0", 10L), returnedByKilled);
     }
 

@@ -42,4 +42,12 @@ public final class LoadClient {
     public String server() {
         return server;
     }
+
+    /** Waits until the wall clock reaches {@code millis}: time rotation happens at the real clock's boundaries. */
+    public static void awaitClock(long millis) {
+        for (long left; (left = millis - System.currentTimeMillis()) > 0; ) {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                    Math.min(left, 500)));
+        }
+    }
 }

@@ -102,5 +102,4 @@ public final class Management {
         }
         return Operations.getFailureDescription(outcome).asString();
     }
-
 }

@@ -79,6 +79,47 @@ public final class SharedLogCheck {
     }
 
     /**
+     * The log's backups by a date suffix without size rotation ({@code NAME.2026-11-26-10-15.gz}, dates that sort as
+     * text), oldest first, then the log.
+     */
+    public static List<Path> datedFilesOldestFirst(Path log) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (java.util.stream.Stream<Path> siblings = Files.list(log.getParent())) {
+            siblings.filter(file -> file.getFileName().toString().startsWith(log.getFileName() + "."))
+                    .sorted().forEach(files::add);
+        }
+        files.add(log);
+        return files;
+    }
+
+    /** Waits until every backup of {@code log} is compressed and no temporary file is left; returns the files. */
+    public static List<Path> awaitCompressed(Path log) throws IOException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            List<Path> files = SharedLogCheck.datedFilesOldestFirst(log);
+            boolean done = files.stream().allMatch(file -> file.equals(log)
+                    || file.getFileName().toString().endsWith(".gz"));
+            try (java.util.stream.Stream<Path> hidden = Files.list(log.getParent())) {
+                done &= hidden.noneMatch(file -> file.getFileName().toString().endsWith(".tmp"));
+            }
+            if (done || System.nanoTime() > deadline) {
+                return files;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** The lines of a log or backup; a {@code .gz} backup is decompressed. */
+    static List<String> readLines(Path file) throws IOException {
+        if (!file.getFileName().toString().endsWith(".gz")) {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        }
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
+    /**
      * @param expected writer to {threads, records per thread}
      */
     public static Summary check(List<Path> files, Map<String, int[]> expected) throws IOException {
@@ -88,7 +129,7 @@ public final class SharedLogCheck {
         Map<String, Long> duplicated = new TreeMap<>();
         for (Path file : files) {
             summary.files.add(file.getFileName() + " (" + Files.size(file) + " bytes)");
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines = readLines(file);
             for (int number = 1; number <= lines.size(); number++) {
                 String line = lines.get(number - 1);
                 Matcher matcher = RECORD.matcher(line);

@@ -83,6 +83,8 @@ class ProvisionedServerIT {
                 "fileName", "${concurrentlog.file,env.CONCURRENTLOG_FILE:${jboss.server.log.dir}/shared.log}",
                 "rotateSize", "${concurrentlog.rotate-size,env.CONCURRENTLOG_ROTATE_SIZE:10m}",
                 "maxBackupIndex", "${concurrentlog.max-backup-index,env.CONCURRENTLOG_MAX_BACKUP_INDEX:5}",
+                "suffix", "${concurrentlog.suffix,env.CONCURRENTLOG_SUFFIX:}",
+                "timeZone", "${concurrentlog.time-zone,env.CONCURRENTLOG_TIME_ZONE:}",
                 "append", "true",
                 "autoFlush", "true"), properties);
 

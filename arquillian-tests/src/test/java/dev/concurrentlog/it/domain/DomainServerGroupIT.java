@@ -3,6 +3,8 @@ package dev.concurrentlog.it.domain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -99,5 +101,47 @@ class DomainServerGroupIT {
         for (Path file : files) {
             assertTrue(Files.size(file) <= 64 * 1024, file + " is over rotateSize 64k: " + Files.size(file));
         }
+    }
+
+    @Test
+    void bothServersShareOnePerMinuteGzFileAcrossABoundary() throws Exception {
+        Path dir = Files.createDirectories(Path.of(System.getProperty("shared.log.dir"), "domain-timed"));
+        Path log = dir.resolve("server-group.log");
+        profile.addHandler(HANDLER, Map.of("fileName", log.toString(), "suffix", ".yyyy-MM-dd-HH-mm.gz",
+                "timeZone", "UTC", "rotateSize", "0"));
+        profile.addLogger(LoadServlet.CATEGORY, HANDLER);
+
+        LoadClient one = LoadClient.onPort("server-one", Integer.getInteger("server-one.http.port"));
+        LoadClient two = LoadClient.onPort("server-two", Integer.getInteger("server-two.http.port"));
+        long boundary = System.currentTimeMillis() / 60_000 * 60_000 + 60_000;
+        // both servers log at once: a round now, one just before the boundary of the real clock, one after it
+        long[] rounds = {0, boundary - 2_000, boundary + 1_000};
+        Map<String, int[]> expected = new HashMap<>();
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < rounds.length; round++) {
+                LoadClient.awaitClock(rounds[round]);
+                List<Future<Object>> loads = new ArrayList<>();
+                for (LoadClient server : List.of(one, two)) {
+                    String writer = server.server() + "-" + round;
+                    expected.put(writer, new int[] {4, 2_000});
+                    loads.add(clients.submit(() -> {
+                        server.load(writer, 4, 2_000);
+                        return null;
+                    }));
+                }
+                for (Future<Object> load : loads) {
+                    load.get();
+                }
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+
+        List<Path> files = SharedLogCheck.awaitCompressed(log);
+        assertTrue(files.size() >= 2 && files.get(0).getFileName().toString().endsWith(".gz"),
+                "rotated once at the boundary and compressed: " + files);
+        SharedLogCheck.Summary summary = SharedLogCheck.check(files, expected);
+        assertTrue(summary.ok(), summary.problems() + "\n" + summary.table());
     }
 }

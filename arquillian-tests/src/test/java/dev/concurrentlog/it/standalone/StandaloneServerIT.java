@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -139,6 +140,30 @@ class StandaloneServerIT {
         while (!Files.exists(SharedLogCheck.backup(log, 1)) && !running.isDone() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
+    }
+
+    @Test
+    void switchedLiveToAPerMinuteGzSuffixRotatesAtTheBoundaryAndCompresses() throws Exception {
+        Path log = dir.resolve("timed.log");
+        addHandlerAndLogger(Map.of("fileName", log.toString(), "rotateSize", "0", "timeZone", "UTC"));
+        Map<String, int[]> expected = new HashMap<>();
+        sa1.load("before", 2, 200);
+        expected.put("before", new int[] {2, 200});
+
+        management.putProperty(HANDLER, "suffix", ".yyyy-MM-dd-HH-mm.gz");
+        long boundary = System.currentTimeMillis() / 60_000 * 60_000 + 60_000;
+        // a round (a writer of its own) at once, one just before the boundary of the real clock, one after it
+        long[] rounds = {0, boundary - 2_000, boundary + 1_000};
+        for (int round = 0; round < rounds.length; round++) {
+            LoadClient.awaitClock(rounds[round]);
+            sa1.load("round" + round, 2, 100);
+            expected.put("round" + round, new int[] {2, 100});
+        }
+        List<Path> files = SharedLogCheck.awaitCompressed(log);
+        assertTrue(files.size() >= 2 && files.get(0).getFileName().toString().endsWith(".gz"),
+                "rotated at the boundary and compressed: " + files);
+        SharedLogCheck.Summary summary = SharedLogCheck.check(files, expected);
+        assertTrue(summary.ok(), summary.problems() + "\n" + summary.table());
     }
 
     @Test
