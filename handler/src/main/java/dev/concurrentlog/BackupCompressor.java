@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -35,6 +36,7 @@ import java.util.zip.ZipOutputStream;
  * The raw backup stays until its compressed form is complete: a JVM killed or stopped part way leaves it, and the next
  * sweep (when a log is opened, and after each rotation) compresses it and deletes the stale temporary file. A failure
  * (a full disk) deletes the temporary file, keeps the backup, is reported once and is retried a minute later.
+ * Compression is at the fastest level: log text still shrinks several times, for a fraction of the processor time.
  */
 final class BackupCompressor {
 
@@ -209,10 +211,17 @@ final class BackupCompressor {
             boolean[] moved = new boolean[1];
             job.log.underLocks(() -> {
                 BasicFileAttributes now = attributes(backup);
-                if (now != null && Objects.equals(now.fileKey(), read[0].fileKey()) && now.size() == read[0].size()
+                Path at = backup;
+                if (now == null || !Objects.equals(now.fileKey(), read[0].fileKey())) {
+                    // size rotations shifted it up the chain meanwhile (they do many times a second under load)
+                    at = BackupRotator.findShifted(backup, read[0].fileKey());
+                    now = at == null ? null : attributes(at);
+                }
+                if (now != null && now.size() == read[0].size()
                         && now.lastModifiedTime().equals(read[0].lastModifiedTime())) {
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    Files.delete(backup);
+                    Files.move(temp, at.resolveSibling(at.getFileName() + compression.extension),
+                            StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    Files.delete(at);
                     moved[0] = true;
                 }
             }, job.policy.lockTimeoutNanos());
@@ -249,13 +258,18 @@ final class BackupCompressor {
         try (InputStream in = Files.newInputStream(backup, LinkOption.NOFOLLOW_LINKS)) {
             if (compression == RotationSuffix.Compression.ZIP) {
                 ZipOutputStream zip = new ZipOutputStream(target);
+                zip.setLevel(Deflater.BEST_SPEED);
                 zip.putNextEntry(new ZipEntry(entryName));
                 in.transferTo(zip);
                 zip.closeEntry();
                 zip.finish();
                 zip.flush();
             } else {
-                GZIPOutputStream gzip = new GZIPOutputStream(target, 64 * 1024);
+                GZIPOutputStream gzip = new GZIPOutputStream(target, 64 * 1024) {
+                    {
+                        def.setLevel(Deflater.BEST_SPEED);
+                    }
+                };
                 in.transferTo(gzip);
                 gzip.finish();
                 gzip.flush();

@@ -119,6 +119,32 @@ final class BackupRotator {
     }
 
     /**
+     * Where the backup that was at {@code backup} is now, if size rotations shifted it up its chain since: the first of
+     * the next {@link #SHIFT_SEARCH} slots that holds the file with {@code fileKey}.
+     *
+     * @return its path, or null if it is not found there (deleted, or shifted further)
+     */
+    static Path findShifted(Path backup, Object fileKey) throws IOException {
+        String name = backup.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        int index = dot < 0 ? -1 : parseIndex(name.substring(dot + 1));
+        if (index < 1 || fileKey == null) {
+            return null;
+        }
+        for (int next = index + 1; next <= index + SHIFT_SEARCH && next > 0; next++) {
+            Path candidate = backup.resolveSibling(name.substring(0, dot + 1) + next);
+            BasicFileAttributes attributes = attributes(candidate);
+            if (attributes != null && fileKey.equals(attributes.fileKey())) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** How many slots up its chain a backup is looked for once rotations have shifted it. */
+    private static final int SHIFT_SEARCH = 64;
+
+    /**
      * The backups of {@code file} under {@code suffix}: every sibling named {@code NAME<date>[.index][.gz|.zip]} whose
      * date part is one the suffix makes (any date, any form).
      */

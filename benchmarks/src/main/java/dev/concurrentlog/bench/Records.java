@@ -46,19 +46,25 @@ final class Records {
     record Integrity(long found, long lost, long duplicated, long torn, long bytes) {
     }
 
-    /** The log's backups that exist, highest index first, then the log. */
-    static List<Path> files(Path log) {
+    /** The log's backups that exist, any name and form, then the log. */
+    static List<Path> files(Path log) throws IOException {
         List<Path> files = new ArrayList<>();
-        for (int index = Writer.BACKUPS; index >= 1; index--) {
-            Path backup = log.resolveSibling(log.getFileName() + "." + index);
-            if (Files.exists(backup)) {
-                files.add(backup);
-            }
+        try (java.util.stream.Stream<Path> siblings = Files.list(log.getParent())) {
+            siblings.filter(file -> file.getFileName().toString().startsWith(log.getFileName() + "."))
+                    .sorted().forEach(files::add);
         }
         if (Files.exists(log)) {
             files.add(log);
         }
         return files;
+    }
+
+    private static BufferedReader reader(Path file) throws IOException {
+        if (!file.getFileName().toString().endsWith(".gz")) {
+            return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        }
+        return new BufferedReader(new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(file), 64 * 1024), StandardCharsets.UTF_8));
     }
 
     /** Counts against what was written: {@code writers} processes of {@code threads} threads and {@code records}. */
@@ -70,7 +76,7 @@ final class Records {
         long bytes = 0;
         for (Path file : files(log)) {
             bytes += Files.size(file);
-            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            try (BufferedReader reader = reader(file)) {
                 for (String line; (line = reader.readLine()) != null; ) {
                     int crcAt = line.lastIndexOf(" C");
                     int threadAt = line.indexOf(" T");

@@ -41,6 +41,25 @@ enum Writer {
             return handler(concurrent(file, false));
         }
     },
+    /** This handler, autoFlush=true, rotating at 1m: the baseline of {@link #CRH_SYNC_GZ}. */
+    CRH_SYNC_1M("concurrent-log-handler autoFlush=true, 1m", true, true) {
+        @Override
+        Sink open(Path file) {
+            ConcurrentRotatingFileHandler handler = concurrent(file, true);
+            handler.setRotateSize("1m");
+            return handler(handler);
+        }
+    },
+    /** This handler, autoFlush=true, rotating at 1m, each backup compressed ({@code suffix=.gz}). */
+    CRH_SYNC_GZ("concurrent-log-handler autoFlush=true, 1m, .gz", true, true) {
+        @Override
+        Sink open(Path file) {
+            ConcurrentRotatingFileHandler handler = concurrent(file, true);
+            handler.setRotateSize("1m");
+            handler.setSuffix(".gz");
+            return handler(handler);
+        }
+    },
     /** jboss-logmanager SizeRotatingFileHandler, append=true, rotating at 10m: unsafe across processes. */
     JBOSS_SIZE("jboss-logmanager SizeRotatingFileHandler", false, true) {
         @Override

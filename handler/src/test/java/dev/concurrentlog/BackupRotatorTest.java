@@ -1,0 +1,83 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Backup names: a size chain holding both forms, a backup found again after shifts, what counts as a backup. */
+class BackupRotatorTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSizeRotationShiftsRawAndCompressedBackupsTogetherAndDeletesTheLastSlotInBothForms() throws IOException {
+        Path log = Files.writeString(dir.resolve("app.log"), "live");
+        Files.writeString(dir.resolve("app.log.1"), "one raw");
+        Files.writeString(dir.resolve("app.log.1.gz"), "one compressed");
+        Files.writeString(dir.resolve("app.log.2.gz"), "two");
+        Files.writeString(dir.resolve("app.log.3"), "three raw");
+        Files.writeString(dir.resolve("app.log.3.gz"), "three compressed");
+        Files.writeString(dir.resolve("app.log.2026-11-25.1"), "another base");
+
+        assertEquals(dir.resolve("app.log.1"), BackupRotator.rotateBySize(log, "app.log", 3));
+
+        assertEquals(List.of("app.log.1=live", "app.log.2=one raw", "app.log.2.gz=one compressed",
+                "app.log.2026-11-25.1=another base", "app.log.3.gz=two"), contents());
+    }
+
+    @Test
+    void aBackupShiftedUpItsChainIsFoundByItsIdentity() throws IOException {
+        Path first = Files.writeString(dir.resolve("app.log.2026-11-25.1"), "first");
+        Object key = Files.readAttributes(first, BasicFileAttributes.class).fileKey();
+        Files.writeString(dir.resolve("app.log.2026-11-25.2"), "other");
+        Path shifted = dir.resolve("app.log.2026-11-25.4");
+        Files.move(first, shifted);
+
+        assertEquals(shifted, BackupRotator.findShifted(first, key));
+        Files.delete(shifted);
+        assertNull(BackupRotator.findShifted(first, key));
+        assertNull(BackupRotator.findShifted(dir.resolve("app.log.2026-11-25"), key), "a time backup never shifts");
+    }
+
+    @Test
+    void backupsAreTheNamesTheSuffixMakesInAnyForm() throws IOException {
+        Path log = dir.resolve("app.log");
+        for (String name : List.of("app.log", "app.log.2026-11-25", "app.log.2026-11-25.gz", "app.log.2026-11-25.3",
+                "app.log.2026-11-25.3.zip", "app.log.1", "app.log.2026-13-25", "app.log.bak", ".app.log.lock",
+                "app.logger")) {
+            Files.writeString(dir.resolve(name), name);
+        }
+        RotationSuffix daily = RotationSuffix.parse("suffix", ".yyyy-MM-dd.gz", ZoneId.of("UTC"));
+        assertEquals(List.of("app.log.2026-11-25", "app.log.2026-11-25.3", "app.log.2026-11-25.3.zip",
+                "app.log.2026-11-25.gz"), names(BackupRotator.backups(log, daily)));
+        RotationSuffix none = RotationSuffix.parse("suffix", "", ZoneId.of("UTC"));
+        assertEquals(List.of("app.log.1"), names(BackupRotator.backups(log, none)));
+    }
+
+    private static List<String> names(List<Path> paths) {
+        return paths.stream().map(path -> path.getFileName().toString()).sorted().toList();
+    }
+
+    private List<String> contents() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.sorted().map(file -> {
+                try {
+                    return file.getFileName() + "=" + Files.readString(file);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }).toList();
+        }
+    }
+}
