@@ -45,8 +45,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     private volatile String timeZone;
     private volatile boolean append = true;
     private volatile boolean rotateOnBoot;
-    private final FileAttachment attachment = new FileAttachment(
-            () -> new FileAttachment.StartSettings(policy, append, rotateOnBoot), errorSink);
+    private final FileAttachment attachment;
 
     /** The encoding name last seen and its charset, swapped as one. */
     private record Encoding(String name, Charset charset) {
@@ -56,11 +55,19 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
 
     /** Creates a handler with no file; set {@link #setFileName(String) fileName} before it logs. */
     public ConcurrentRotatingFileHandler() {
+        this(new Timings());
     }
 
     /** Creates a handler writing {@code fileName}, with every other property at its default. */
     public ConcurrentRotatingFileHandler(String fileName) {
+        this();
         setFileName(fileName);
+    }
+
+    /** Creates a handler with no file that waits as {@code timings} say (tests). */
+    ConcurrentRotatingFileHandler(Timings timings) {
+        attachment = new FileAttachment(() -> new FileAttachment.StartSettings(policy, append, rotateOnBoot),
+                errorSink, timings);
     }
 
     @Override

@@ -22,15 +22,17 @@ final class FileAttachment {
     private final Object attachMonitor = new Object();
     private final Supplier<StartSettings> settings;
     private final SharedLogFile.ErrorSink errors;
+    private final Timings timings;
 
     // Changed only under the write lock.
     private volatile LogTarget target = LogTarget.NONE;
     private volatile boolean closed;
     private volatile SharedLogFile attached;
 
-    FileAttachment(Supplier<StartSettings> settings, SharedLogFile.ErrorSink errors) {
+    FileAttachment(Supplier<StartSettings> settings, SharedLogFile.ErrorSink errors, Timings timings) {
         this.settings = settings;
         this.errors = errors;
+        this.timings = timings;
     }
 
     LogTarget target() {
@@ -126,7 +128,7 @@ final class FileAttachment {
                 return file;
             }
             StartSettings start = settings.get();
-            file = SharedLogFile.acquire(current.file(), current.lockFile(), start.policy().creator());
+            file = SharedLogFile.acquire(current.file(), current.lockFile(), start.policy().creator(), timings);
             try {
                 startFailure = file.start(start.policy(), start.append(), start.rotateOnBoot(), errors);
             } catch (RuntimeException | Error e) {

@@ -11,14 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The open log file of one {@link SharedLogFile}, and its rotation. Which file is open, and how large it is, comes from
  * the {@link SharedFileState} in the lock file while the lock is held: a rotation by another process moves its
  * generation on and makes this one reopen the path. The file system is asked (file identity and size, by path) when
  * that state cannot be trusted (a writer died or failed part way, a writer without the lock wrote, the state describes
- * another log or cannot be mapped) and at least every {@link #identityCheckNanos}, so a move or delete by an outside
+ * another log or cannot be mapped) and at least every {@link Timings#identityCheckNanos}, so a move or delete by an outside
  * tool is noticed within that time and the file now at the path is opened (or created).
  * <p>
  * The file is opened with {@code O_APPEND} and {@code O_NOFOLLOW}: a symbolic link planted at the path is never
@@ -28,19 +27,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class LogFileOutput {
 
-    /** How long after a failed rotation this JVM waits before it tries again. */
-    static volatile long rotationRetryNanos = TimeUnit.SECONDS.toNanos(1);
-
-    /** How long, at most, the file at the path goes without being compared with the open one. */
-    static final long IDENTITY_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    static volatile long identityCheckNanos = IDENTITY_CHECK_NANOS;
-
     private static final byte LINE_END = '\n';
     private static final int MAX_OPEN_ATTEMPTS = 5;
     private static final long NO_GENERATION = Long.MIN_VALUE;
 
     private final Path path;
     private final LockFileGuard guard;
+    private final Timings timings;
     private final long logKey;
     /** The shared state's generation when the open file was last found to be the one at the path. */
     private long openedGeneration = NO_GENERATION;
@@ -57,9 +50,10 @@ final class LogFileOutput {
     private boolean rotationFailed;
     private long rotationFailedAt;
 
-    LogFileOutput(Path path, LockFileGuard guard) {
+    LogFileOutput(Path path, LockFileGuard guard, Timings timings) {
         this.path = path;
         this.guard = guard;
+        this.timings = timings;
         this.logKey = SharedFileState.logKey(path.toAbsolutePath().toString());
     }
 
@@ -70,7 +64,7 @@ final class LogFileOutput {
     long sizeForLockedWrite(WritePolicy policy) throws IOException {
         SharedFileState shared = guard.state();
         if (shared != null && out != null && shared.describes(logKey) && shared.generation() == openedGeneration
-                && System.nanoTime() - identityCheckedAt < identityCheckNanos && !shared.takeForeignWrite()) {
+                && System.nanoTime() - identityCheckedAt < timings.identityCheckNanos && !shared.takeForeignWrite()) {
             long end = shared.end();
             if (end >= 0) {
                 expectedEnd = end;
@@ -230,12 +224,12 @@ final class LogFileOutput {
 
     /**
      * Whether a rotation may be tried before {@code nextWrite} bytes are written: not within
-     * {@link #rotationRetryNanos} of a failed rotation, and not while the disk is full (the last write failed, or the
+     * {@link Timings#rotationRetryNanos} of a failed rotation, and not while the disk is full (the last write failed, or the
      * file system has no room for the next record): the records could not be written anyway, and the rotation would
      * delete the oldest backup for nothing.
      */
     boolean rotationAllowed(long nextWrite) {
-        if (writeFailed || rotationFailed && System.nanoTime() - rotationFailedAt < rotationRetryNanos) {
+        if (writeFailed || rotationFailed && System.nanoTime() - rotationFailedAt < timings.rotationRetryNanos) {
             return false;
         }
         try {

@@ -26,14 +26,11 @@ final class SharedLogFile {
 
     /** Buffered records (autoFlush=false) are written once they reach this many characters (bytes, for ASCII). */
     static final long BUFFER_LIMIT = 64 * 1024;
-    /** The longest a waiting publisher stays parked before it looks again by itself (it is normally woken). */
-    static final long PARK_LIMIT_NANOS = 10_000_000;
-    /** {@link #PARK_LIMIT_NANOS}, which tests raise to prove that waiters are woken. */
-    static long parkLimitNanos = PARK_LIMIT_NANOS;
 
 
     private final Path path;
     private final LockFileGuard guard;
+    private final Timings timings;
     /** Records whose publishers wait (autoFlush=true), and flush markers. */
     private final WaitingQueue queue = new WaitingQueue();
     private final BufferedRecords buffered = new BufferedRecords();
@@ -60,10 +57,11 @@ final class SharedLogFile {
     /** Run whenever the guard is unlocked, whoever held it: this file, another log on the lock file, start, close. */
     private final Runnable wakeWaiter = this::wakeNextWaiter;
 
-    private SharedLogFile(Path path, LockFileGuard guard) {
+    private SharedLogFile(Path path, LockFileGuard guard, Timings timings) {
         this.path = path;
         this.guard = guard;
-        this.output = new LogFileOutput(path, guard);
+        this.timings = timings;
+        this.output = new LogFileOutput(path, guard, timings);
         this.writer = new BatchWriter(path, guard, output, this::rotated);
         guard.addUnlockListener(wakeWaiter);
     }
@@ -72,9 +70,9 @@ final class SharedLogFile {
      * Returns the JVM's shared view of {@code logPath}, counted as one more user. If the file is already in use with
      * another lock file, that lock file is kept, so every writer in this JVM stays serialized on one lock.
      */
-    static SharedLogFile acquire(Path logPath, Path lockPath, FileCreator creator) {
+    static SharedLogFile acquire(Path logPath, Path lockPath, FileCreator creator, Timings timings) {
         return FILES.acquire(logPath, key -> new SharedLogFile(key,
-                GUARDS.acquire(lockPath, lock -> new LockFileGuard(lock, creator))));
+                GUARDS.acquire(lockPath, lock -> new LockFileGuard(lock, creator)), timings));
     }
 
     /** Drops one user; the last one closes the file and lets go of the lock file. */
@@ -233,9 +231,9 @@ final class SharedLogFile {
                 if (timedOut || !record.spinUntilDoneOrFree(guard)) {
                     // bounded, so that even a wake-up lost to an Error in another thread costs a delay, not a hang
                     long parkedAt = System.nanoTime();
-                    LockSupport.parkNanos(this, parkLimitNanos);
+                    LockSupport.parkNanos(this, timings.parkLimitNanos);
                     // nobody woke it: the holder waits long (another process's lock), so look again without spinning
-                    timedOut = System.nanoTime() - parkedAt >= parkLimitNanos;
+                    timedOut = System.nanoTime() - parkedAt >= timings.parkLimitNanos;
                 }
             }
         }

@@ -41,16 +41,16 @@ class ConcurrentRotatingFileHandlerTest {
 
     private final RecordingErrorManager errors = new RecordingErrorManager();
     private final List<ConcurrentRotatingFileHandler> handlers = new ArrayList<>();
+    private final Timings timings = new Timings();
 
     @AfterEach
     void closeHandlersAndCheckReports() {
         handlers.forEach(ConcurrentRotatingFileHandler::close);
         errors.assertNoUnexpected();
-        TestHandlers.restoreTimings();
     }
 
     private ConcurrentRotatingFileHandler handler(Path log) {
-        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler();
+        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler(timings);
         handler.setErrorManager(errors);
         handler.setFormatter(new MessageFormatter());
         handler.setFileName(log.toString());
@@ -191,7 +191,7 @@ class ConcurrentRotatingFileHandlerTest {
 
     @Test
     void fileMovedAwayByAnOutsideToolIsRecreated() throws IOException {
-        TestHandlers.noticeOutsideChangesAtOnce();
+        timings.identityCheckNanos = 0; // every write compares the file at the path with the open one
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
         log(handler, "before");
@@ -463,7 +463,7 @@ class ConcurrentRotatingFileHandlerTest {
 
     @Test
     void bufferedRecordThatCannotBeWrittenIsReported() throws IOException {
-        TestHandlers.noticeOutsideChangesAtOnce();
+        timings.identityCheckNanos = 0; // every write compares the file at the path with the open one
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
         handler.setAutoFlush(false);
@@ -509,7 +509,7 @@ class ConcurrentRotatingFileHandlerTest {
 
     @Test
     void writeFailureIsReportedAndLoggingGoesOn() throws IOException {
-        TestHandlers.noticeOutsideChangesAtOnce();
+        timings.identityCheckNanos = 0; // every write compares the file at the path with the open one
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
         log(handler, "one");

@@ -29,6 +29,25 @@ public final class LockHolder {
         return process;
     }
 
+    /**
+     * Waits until a thread of this JVM waits in the kernel for the lock on {@code lockFile}: {@code /proc/locks} lists
+     * a blocked request ({@code ->}) of this process on the file's inode.
+     */
+    static void awaitWaiterInThisJvm(Path lockFile) throws IOException {
+        String inode = ":" + java.nio.file.Files.getAttribute(lockFile, "unix:ino") + " ";
+        String pid = " " + ProcessHandle.current().pid() + " ";
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/locks"))) {
+                if (line.contains("->") && line.contains(pid) && line.contains(inode)) {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no thread of this JVM waited for the lock on " + lockFile + " in 30 s");
+    }
+
     public static void main(String[] args) throws Exception {
         try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);

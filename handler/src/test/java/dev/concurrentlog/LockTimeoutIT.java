@@ -27,11 +27,11 @@ class LockTimeoutIT {
 
     private final RecordingErrorManager errors = new RecordingErrorManager();
     private ConcurrentRotatingFileHandler handler;
+    private final Timings timings = new Timings();
     private Process holder;
 
     @AfterEach
     void cleanUp() {
-        TestHandlers.restoreTimings();
         if (holder != null) {
             holder.destroyForcibly();
         }
@@ -84,7 +84,7 @@ class LockTimeoutIT {
         holder = lockHolder(log);
         Thread waiter = new Thread(() -> publish(1));
         waiter.start();
-        MultiProcessIT.awaitWaitingForFileLock(waiter);
+        LockHolder.awaitWaiterInThisJvm(lockFileOf(log));
         holder.destroyForcibly();
         waiter.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(waiter.isAlive(), "publish went on once the holder died (lockTimeout is 1 h)");
@@ -104,10 +104,10 @@ class LockTimeoutIT {
             interruptedAfter.set(Thread.currentThread().isInterrupted());
         });
         waiter.start();
-        MultiProcessIT.awaitWaitingForFileLock(waiter);
+        LockHolder.awaitWaiterInThisJvm(lockFileOf(log));
         waiter.interrupt();
         // the interrupt closed the lock file's channel; the waiter reopens it and blocks again
-        MultiProcessIT.awaitWaitingForFileLock(waiter);
+        LockHolder.awaitWaiterInThisJvm(lockFileOf(log));
         assertTrue(waiter.isAlive(), "still waiting for the holder");
         WriterJvms.send(holder, "release");
         waiter.join(TimeUnit.SECONDS.toMillis(30));
@@ -119,7 +119,7 @@ class LockTimeoutIT {
 
     @Test
     void publisherOfAnotherLogOnTheSameLockFileIsWokenWhenTheHolderLetsGo() throws Exception {
-        SharedLogFile.parkLimitNanos = TimeUnit.HOURS.toNanos(1); // only the unlock may wake the parked publisher
+        timings.parkLimitNanos = TimeUnit.HOURS.toNanos(1); // only the unlock may wake the parked publisher
         Path lockFile = dir.resolve("shared.lock");
         handler = handler(dir.resolve("a.log"), "1h");
         handler.setLockFile(lockFile.toString());
@@ -132,7 +132,7 @@ class LockTimeoutIT {
             holder = LockHolder.start(lockFile);
             Thread onA = new Thread(() -> publish(1));
             onA.start();
-            MultiProcessIT.awaitWaitingForFileLock(onA); // holds the in-JVM lock while it waits for the holder
+            LockHolder.awaitWaiterInThisJvm(lockFile); // holds the in-JVM lock while it waits for the holder
             onB.start();
             awaitParked(onB);
             WriterJvms.send(holder, "release");
@@ -162,7 +162,7 @@ class LockTimeoutIT {
     }
 
     private ConcurrentRotatingFileHandler handler(Path log, String lockTimeout) {
-        ConcurrentRotatingFileHandler created = TestHandlers.create(log, errors);
+        ConcurrentRotatingFileHandler created = TestHandlers.create(log, errors, timings);
         created.setLockTimeout(lockTimeout);
         return created;
     }
@@ -172,6 +172,10 @@ class LockTimeoutIT {
     }
 
     private static Process lockHolder(Path log) throws IOException {
-        return LockHolder.start(log.resolveSibling("." + log.getFileName() + ".lock"));
+        return LockHolder.start(lockFileOf(log));
+    }
+
+    private static Path lockFileOf(Path log) {
+        return log.resolveSibling("." + log.getFileName() + ".lock");
     }
 }

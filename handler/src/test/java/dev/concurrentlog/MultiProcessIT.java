@@ -109,7 +109,7 @@ class MultiProcessIT {
             publishing.await();
             // the waiter waits for the OS lock until the holder lets go; interrupt it there, twice
             for (int i = 0; i < 2; i++) {
-                awaitWaitingForFileLock(waiter);
+                LockHolder.awaitWaiterInThisJvm(dir.resolve(".interrupt.log.lock"));
                 waiter.interrupt();
             }
             Thread other = new Thread(() -> handler.publish(new LogRecord(Level.INFO, "from another thread")));
@@ -127,21 +127,6 @@ class MultiProcessIT {
         List<String> lines = Files.readAllLines(log);
         assertEquals(3, lines.size(), lines.toString());
         assertTrue(lines.containsAll(List.of("opened", "from the interrupted thread", "from another thread")));
-    }
-
-    /** Waits until {@code thread} is waiting for the other process's OS lock. */
-    static void awaitWaitingForFileLock(Thread thread) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (StackTraceElement frame : thread.getStackTrace()) {
-                if (frame.getClassName().equals(LockFileGuard.class.getName())
-                        && frame.getMethodName().equals("acquireMutex")) {
-                    return;
-                }
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("thread never waited for the OS lock: " + thread.getState());
     }
 
     private static ConcurrentRotatingFileHandler presentHandler(Path log) {

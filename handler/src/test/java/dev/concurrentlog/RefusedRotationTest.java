@@ -25,6 +25,7 @@ class RefusedRotationTest {
 
     private final RecordingErrorManager errors = new RecordingErrorManager();
     private ConcurrentRotatingFileHandler handler;
+    private final Timings timings = new Timings();
 
     @AfterEach
     void closeAndCheckReports() {
@@ -32,11 +33,10 @@ class RefusedRotationTest {
             handler.close();
         }
         errors.assertNoUnexpected();
-        LogFileOutput.rotationRetryNanos = TimeUnit.SECONDS.toNanos(1);
     }
 
     private ConcurrentRotatingFileHandler handler(Path log) {
-        handler = TestHandlers.create(log, errors);
+        handler = TestHandlers.create(log, errors, timings);
         return handler;
     }
 
@@ -63,7 +63,7 @@ class RefusedRotationTest {
 
         Files.delete(obstacle.resolve("inside"));
         Files.delete(obstacle);
-        LogFileOutput.rotationRetryNanos = 0;
+        timings.rotationRetryNanos = 0;
         writeRecords(handler, "w", 100, 101);
         assertTrue(Files.isRegularFile(obstacle), "rotation resumed");
         LogVerifier.verify(LogVerifier.filesOldestFirst(log, 2), Map.of("w T0", 101L));
@@ -85,7 +85,7 @@ class RefusedRotationTest {
             assertFalse(reports.isEmpty(), "the refused rotation is reported");
             assertTrue(reports.get(0).message().contains(log.toString()), reports.get(0).message());
         }
-        LogFileOutput.rotationRetryNanos = 0;
+        timings.rotationRetryNanos = 0;
         writeRecords(handler, "w", 100, 101);
         assertTrue(Files.isRegularFile(BackupRotator.backup(log, 1)), "rotation resumed");
         LogVerifier.verify(LogVerifier.filesOldestFirst(log, 2), Map.of("w T0", 101L));

@@ -13,25 +13,16 @@ final class TestHandlers {
 
     /** A handler on {@code log} that writes each message and a newline, reporting to {@code errors}. */
     static ConcurrentRotatingFileHandler create(Path log, ErrorManager errors) {
-        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler(log.toString());
+        return create(log, errors, new Timings());
+    }
+
+    /** As {@link #create(Path, ErrorManager)}, waiting as {@code timings} say. */
+    static ConcurrentRotatingFileHandler create(Path log, ErrorManager errors, Timings timings) {
+        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler(timings);
+        handler.setFileName(log.toString());
         handler.setErrorManager(errors);
         handler.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
         return handler;
-    }
-
-    /** Makes every write compare the file at the path with the open one, as an outside tool's change is tested. */
-    static void noticeOutsideChangesAtOnce() {
-        LogFileOutput.identityCheckNanos = 0;
-    }
-
-    /**
-     * Puts back what tests may change: the rotation retry delay, how often file identity is checked, and how long a
-     * waiting publisher parks before it looks again by itself.
-     */
-    static void restoreTimings() {
-        LogFileOutput.rotationRetryNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-        LogFileOutput.identityCheckNanos = LogFileOutput.IDENTITY_CHECK_NANOS;
-        SharedLogFile.parkLimitNanos = SharedLogFile.PARK_LIMIT_NANOS;
     }
 
     /** Publishes the checksummed records {@code from} (inclusive) to {@code to} of one writer thread. */

@@ -1,0 +1,36 @@
+/**
+ * A JBoss LogManager handler that lets many processes write and rotate one log file.
+ * <p>
+ * The user's entry point is {@link dev.concurrentlog.ConcurrentRotatingFileHandler}: bean properties, validation, and
+ * formatting of each record. Everything below it is package-private.
+ * <dl>
+ * <dt>Configuration values</dt>
+ * <dd>{@code WritePolicy} (the settings a record is written with, swapped whole by setters), {@code ByteSize},
+ * {@code TimeSpan}, {@code RotationSuffix} (the {@code suffix} pattern, its period and compression, in a time zone),
+ * {@code FileCreator} ({@code filePermissions}), {@code PathValidator}, {@code LogTarget}, {@code InvalidValue} (the
+ * one wording of a refused value).</dd>
+ * <dt>The in-JVM registry</dt>
+ * <dd>{@code FileAttachment} links one handler to its file; {@code SharedRegistry} gives every handler of a JVM the
+ * same {@code SharedLogFile} per log and the same {@code LockFileGuard} per lock file, reference-counted.</dd>
+ * <dt>The write path</dt>
+ * <dd>{@code SharedLogFile} queues records ({@code PendingRecord} in a {@code WaitingQueue}, or buffered ones in
+ * {@code BufferedRecords}); whichever thread gets the lock takes them all as a {@code Batch}, encodes them
+ * ({@code RecordEncoder}) and has {@code BatchWriter} write them, one write call per run between rotations.
+ * {@code BufferFlusher} bounds how long buffered records wait.</dd>
+ * <dt>Cross-process coordination</dt>
+ * <dd>{@code LockFileGuard}: the in-JVM lock, then the OS lock on the lock file (byte 0), never renamed or deleted;
+ * {@code LockWaitWatchdog} ends a blocking wait at {@code lockTimeout}; {@code GroupPresence} (byte 1) tells whether
+ * other processes have the file open; {@code SharedFileState} (mapped at byte 64) holds what every process must agree
+ * on: which file is current (generation), where it ends, the current period.</dd>
+ * <dt>The file, rotation and repair</dt>
+ * <dd>{@code LogFileOutput} owns the open file: it learns from the shared state or the file system which file is at
+ * the path, repairs what a dead writer left (an unfinished line, a failed write cut back), and rotates by size or by
+ * time. {@code BackupRotator} names, shifts and prunes backups; {@code BackupCompressor} compresses them in the
+ * background, crash-safely.</dd>
+ * <dt>Threads</dt>
+ * <dd>{@code DaemonThreads} starts the handler's own threads (flusher, watchdog, compressor) without a context class
+ * loader.</dd>
+ * </dl>
+ * Lock order: a {@code FileAttachment}'s lock, then the in-JVM lock of the lock file, then the OS lock.
+ */
+package dev.concurrentlog;
