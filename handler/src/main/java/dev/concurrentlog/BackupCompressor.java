@@ -187,9 +187,11 @@ final class BackupCompressor {
         Path target = backup.resolveSibling(backup.getFileName() + compression.extension);
         Path temp = backup.resolveSibling("." + target.getFileName() + ".tmp");
         FileChannel[] out = new FileChannel[1];
+        InputStream[] in = new InputStream[1]; // the backup, opened with the locks held: a rotation may move it
+        Object[] ours = new Object[1]; // the temporary file's identity
         BasicFileAttributes[] read = new BasicFileAttributes[1];
         try {
-            // claim: under the log's locks, so no sweep can take a new temporary file for a stale one
+            // claim: under the log's locks, as sweeps delete stale temporary files, so the file made is ours
             job.log.underLocks(() -> {
                 read[0] = attributes(backup);
                 if (read[0] == null || !read[0].isRegularFile() || !deleteIfStale(temp)) {
@@ -201,15 +203,21 @@ final class BackupCompressor {
                 if (lockQuietly(channel) == null) {
                     throw new IOException(temp + " was locked by another process as it was created");
                 }
+                ours[0] = attributes(temp).fileKey();
+                in[0] = Files.newInputStream(backup, LinkOption.NOFOLLOW_LINKS);
             }, job.policy.lockTimeoutNanos());
             if (out[0] == null) {
                 return;
             }
-            write(backup, out[0], compression, job.log.path().getFileName().toString());
+            // Nothing may open the temporary file by its path from here on (not even to set its time): closing any
+            // descriptor of a file drops this process's lock on it, and another process would take it for stale.
+            write(in[0], out[0], compression, job.log.path().getFileName().toString());
             out[0].force(true);
-            Files.setLastModifiedTime(temp, read[0].lastModifiedTime()); // the time of its last record, as before
             boolean[] moved = new boolean[1];
             job.log.underLocks(() -> {
+                if (!isOurs(temp, ours[0])) {
+                    throw new IOException(temp + " was replaced while " + backup + " was compressed into it");
+                }
                 BasicFileAttributes now = attributes(backup);
                 Path at = backup;
                 if (now == null || !Objects.equals(now.fileKey(), read[0].fileKey())) {
@@ -223,57 +231,68 @@ final class BackupCompressor {
                             StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     Files.delete(at);
                     moved[0] = true;
+                } else {
+                    Files.delete(temp); // moved away meanwhile, or appended to: a later sweep finds it
                 }
             }, job.policy.lockTimeoutNanos());
             if (!moved[0]) {
-                Files.deleteIfExists(temp); // moved by a rotation meanwhile, or appended to: a later sweep finds it
                 sweep(job.log, job.policy);
             }
             job.log.compressionSucceeded();
         } catch (IOException | RuntimeException e) {
             if (out[0] != null) {
                 try {
-                    Files.deleteIfExists(temp); // ours: we hold its lock
-                } catch (IOException ignored) {
-                    // a stale temporary file is swept later
+                    job.log.underLocks(() -> {
+                        if (isOurs(temp, ours[0])) {
+                            Files.delete(temp);
+                        }
+                    }, job.policy.lockTimeoutNanos());
+                } catch (IOException | RuntimeException ignored) {
+                    // once closed below, it is stale: a later sweep deletes it
                 }
             }
             if (job.log.compressionFailed(backup, e)) {
                 submit(new Job(job.log, backup, job.policy, System.nanoTime() + RETRY_NANOS, true));
             }
         } finally {
-            if (out[0] != null) {
-                try {
-                    out[0].close();
-                } catch (IOException ignored) {
-                    // nothing was buffered
+            for (java.io.Closeable open : new java.io.Closeable[] {in[0], out[0]}) {
+                if (open != null) {
+                    try {
+                        open.close();
+                    } catch (IOException ignored) {
+                        // nothing was buffered
+                    }
                 }
             }
         }
     }
 
-    private static void write(Path backup, FileChannel channel, RotationSuffix.Compression compression,
+    /** Whether {@code temp} is still the file this compressor made (identity read when it was made). */
+    private static boolean isOurs(Path temp, Object key) throws IOException {
+        BasicFileAttributes attributes = attributes(temp);
+        return key != null && attributes != null && key.equals(attributes.fileKey());
+    }
+
+    private static void write(InputStream in, FileChannel channel, RotationSuffix.Compression compression,
             String entryName) throws IOException {
-        OutputStream target = Channels.newOutputStream(channel);
-        try (InputStream in = Files.newInputStream(backup, LinkOption.NOFOLLOW_LINKS)) {
-            if (compression == RotationSuffix.Compression.ZIP) {
-                ZipOutputStream zip = new ZipOutputStream(target);
-                zip.setLevel(Deflater.BEST_SPEED);
-                zip.putNextEntry(new ZipEntry(entryName));
-                in.transferTo(zip);
-                zip.closeEntry();
-                zip.finish();
-                zip.flush();
-            } else {
-                GZIPOutputStream gzip = new GZIPOutputStream(target, 64 * 1024) {
-                    {
-                        def.setLevel(Deflater.BEST_SPEED);
-                    }
-                };
-                in.transferTo(gzip);
-                gzip.finish();
-                gzip.flush();
-            }
+        OutputStream target = Channels.newOutputStream(channel); // not closed: that would close the channel
+        if (compression == RotationSuffix.Compression.ZIP) {
+            ZipOutputStream zip = new ZipOutputStream(target);
+            zip.setLevel(Deflater.BEST_SPEED);
+            zip.putNextEntry(new ZipEntry(entryName));
+            in.transferTo(zip);
+            zip.closeEntry();
+            zip.finish();
+            zip.flush();
+        } else {
+            GZIPOutputStream gzip = new GZIPOutputStream(target, 64 * 1024) {
+                {
+                    def.setLevel(Deflater.BEST_SPEED);
+                }
+            };
+            in.transferTo(gzip);
+            gzip.finish();
+            gzip.flush();
         }
     }
 

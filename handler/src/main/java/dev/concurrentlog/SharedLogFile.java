@@ -101,8 +101,8 @@ final class SharedLogFile {
     }
 
     /**
-     * Called by each handler when its file is set, and again if {@code append} or {@code rotateOnBoot} change before
-     * it writes. If the handler is the file's only writer (no other handler of this JVM, no other process on the lock
+     * Called by each handler when it attaches to the file: at its first record after {@code fileName} is set. If the
+     * handler is the file's only writer (no other handler of this JVM, no other process on the lock
      * file), a non-empty file is emptied ({@code append} false) or rotated ({@code rotateOnBoot}), as jboss-logmanager's
      * handlers do. While others write it, the file is only appended to, so no one's records are erased or moved.
      *
