@@ -82,9 +82,14 @@ final class LogVerifier {
 
     /** The log file's backups that exist, oldest first, then the log itself. */
     static List<Path> filesOldestFirst(Path log, int maxBackupIndex) {
+        return filesOldestFirst(log, maxBackupIndex, "");
+    }
+
+    /** As {@link #filesOldestFirst(Path, int)}, for backups compressed with {@code extension} ({@code .gz}). */
+    static List<Path> filesOldestFirst(Path log, int maxBackupIndex, String extension) {
         List<Path> files = new ArrayList<>();
         for (int index = maxBackupIndex; index >= 1; index--) {
-            Path backup = BackupRotator.backup(log, index);
+            Path backup = log.resolveSibling(BackupRotator.backup(log, index).getFileName() + extension);
             if (Files.exists(backup)) {
                 files.add(backup);
             }

@@ -56,6 +56,21 @@ class MultiProcessIT {
     }
 
     @Test
+    void fourJvmsCompressingTheirBackupsAtManyRotationsASecondLoseNothing() throws Exception {
+        Path log = dir.resolve("shared.log");
+        Map<String, Long> expected = writers(log).property("suffix", ".gz").run(4, 4, 10_000, 1);
+        List<Path> files = LogVerifier.filesOldestFirst(log, BACKUPS, ".gz");
+        assertTrue(files.size() > 100, "the test must rotate many times: " + files.size() + " files");
+        LogVerifier.verify(files, expected);
+        try (var listing = Files.list(dir)) {
+            List<String> left = listing.map(path -> path.getFileName().toString())
+                    .filter(name -> name.startsWith("shared.log.") && !name.endsWith(".gz")
+                            || name.startsWith(".shared.log") && name.endsWith(".tmp")).toList();
+            assertEquals(List.of(), left, "raw backups or temporary files left once every writer closed");
+        }
+    }
+
+    @Test
     void rotateOnBootRotatesOnlyWhenNoOtherProcessHasTheFileOpen() throws Exception {
         Path log = dir.resolve("boot.log");
         Files.writeString(log, LogVerifier.record("old", 0, 0, 60) + "\n");
