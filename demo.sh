@@ -59,9 +59,9 @@ MODULE_ZIP=$(ls "$ROOT"/module-descriptor/target/dev.concurrentlog-*.zip)
 ls "$WILDFLY/modules/dev/concurrentlog/main"
 
 step "Starting the domain: server-one and server-two of main-server-group (port offsets $OFFSET_ONE and $OFFSET_TWO)"
-sed -e "s|<server name=\"server-one\" group=\"main-server-group\"/>|<server name=\"server-one\" group=\"main-server-group\"><socket-bindings port-offset=\"$OFFSET_ONE\"/></server>|" \
-    -e "s|port-offset=\"150\"|port-offset=\"$OFFSET_TWO\"|" \
-    "$WILDFLY/domain/configuration/host.xml" > "$WILDFLY/domain/configuration/host-demo.xml"
+cp "$WILDFLY/domain/configuration/host.xml" "$WILDFLY/domain/configuration/host-demo.xml"
+"$WILDFLY/bin/jboss-cli.sh" --file="$ROOT/arquillian-tests/src/test/cli/host-offsets.cli" --resolve-parameter-values \
+    -Dhost.config=host-demo.xml -Dserver-one.port.offset="$OFFSET_ONE" -Dserver-two.port.offset="$OFFSET_TWO" > /dev/null
 "$WILDFLY/bin/domain.sh" --host-config=host-demo.xml -Djboss.management.http.port="$MGMT" \
     > "$DEMO/domain-console.log" 2>&1 &
 DOMAIN_PID=$!
