@@ -182,87 +182,117 @@ final class BackupCompressor {
     }
 
     private static void compressNow(Job job) {
-        Path backup = job.backup;
-        RotationSuffix.Compression compression = job.policy.suffix().compression();
-        Path target = backup.resolveSibling(backup.getFileName() + compression.extension);
-        Path temp = backup.resolveSibling("." + target.getFileName() + ".tmp");
-        FileChannel[] out = new FileChannel[1];
-        InputStream[] in = new InputStream[1]; // the backup, opened with the locks held: a rotation may move it
-        Object[] ours = new Object[1]; // the temporary file's identity
-        BasicFileAttributes[] read = new BasicFileAttributes[1];
-        try {
-            // claim: under the log's locks, as sweeps delete stale temporary files, so the file made is ours
-            job.log.underLocks(() -> {
-                read[0] = attributes(backup);
-                if (read[0] == null || !read[0].isRegularFile() || !deleteIfStale(temp)) {
+        new OneBackup(job).compress();
+    }
+
+    /** The compression of one backup: its claim, the work, and the rename into place. */
+    private static final class OneBackup {
+        private final Job job;
+        private final Path backup;
+        private final RotationSuffix.Compression compression;
+        private final Path temp;
+        /** The backup's attributes when claimed, and the backup itself, opened then: a rotation may move it later. */
+        private BasicFileAttributes read;
+        private InputStream in;
+        /** The temporary file, held under an OS lock, and its identity. */
+        private FileChannel out;
+        private Object tempKey;
+
+        OneBackup(Job job) {
+            this.job = job;
+            this.backup = job.backup;
+            this.compression = job.policy.suffix().compression();
+            this.temp = backup.resolveSibling("." + backup.getFileName() + compression.extension + ".tmp");
+        }
+
+        void compress() {
+            try {
+                job.log.underLocks(this::claim, job.policy.lockTimeoutNanos());
+                if (out == null) {
                     return; // compressed already, or another process is at it
                 }
-                job.policy.creator().createIfMissing(temp);
-                FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-                out[0] = channel;
-                if (lockQuietly(channel) == null) {
-                    throw new IOException(temp + " was locked by another process as it was created");
+                // Nothing may open the temporary file by its path from here on (not even to set its time): closing
+                // any descriptor of a file drops this process's lock on it, and another process would take it for
+                // stale.
+                write(in, out, compression, job.log.path().getFileName().toString());
+                out.force(true);
+                boolean[] moved = new boolean[1];
+                job.log.underLocks(() -> moved[0] = renameIntoPlace(), job.policy.lockTimeoutNanos());
+                if (!moved[0]) {
+                    sweep(job.log, job.policy); // moved away meanwhile, or appended to: a later sweep finds it
                 }
-                ours[0] = attributes(temp).fileKey();
-                in[0] = Files.newInputStream(backup, LinkOption.NOFOLLOW_LINKS);
-            }, job.policy.lockTimeoutNanos());
-            if (out[0] == null) {
-                return;
-            }
-            // Nothing may open the temporary file by its path from here on (not even to set its time): closing any
-            // descriptor of a file drops this process's lock on it, and another process would take it for stale.
-            write(in[0], out[0], compression, job.log.path().getFileName().toString());
-            out[0].force(true);
-            boolean[] moved = new boolean[1];
-            job.log.underLocks(() -> {
-                if (!isOurs(temp, ours[0])) {
-                    throw new IOException(temp + " was replaced while " + backup + " was compressed into it");
-                }
-                BasicFileAttributes now = attributes(backup);
-                Path at = backup;
-                if (now == null || !Objects.equals(now.fileKey(), read[0].fileKey())) {
-                    // size rotations shifted it up the chain meanwhile (they do many times a second under load)
-                    at = BackupRotator.findShifted(backup, read[0].fileKey());
-                    now = at == null ? null : attributes(at);
-                }
-                if (now != null && now.size() == read[0].size()
-                        && now.lastModifiedTime().equals(read[0].lastModifiedTime())) {
-                    Files.move(temp, at.resolveSibling(at.getFileName() + compression.extension),
-                            StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    Files.delete(at);
-                    moved[0] = true;
-                } else {
-                    Files.delete(temp); // moved away meanwhile, or appended to: a later sweep finds it
-                }
-            }, job.policy.lockTimeoutNanos());
-            if (!moved[0]) {
-                sweep(job.log, job.policy);
-            }
-            job.log.compressionSucceeded();
-        } catch (IOException | RuntimeException e) {
-            if (out[0] != null) {
-                try {
-                    job.log.underLocks(() -> {
-                        if (isOurs(temp, ours[0])) {
-                            Files.delete(temp);
-                        }
-                    }, job.policy.lockTimeoutNanos());
-                } catch (IOException | RuntimeException ignored) {
-                    // once closed below, it is stale: a later sweep deletes it
-                }
-            }
-            if (job.log.compressionFailed(backup, e)) {
-                submit(new Job(job.log, backup, job.policy, System.nanoTime() + RETRY_NANOS, true));
-            }
-        } finally {
-            for (java.io.Closeable open : new java.io.Closeable[] {in[0], out[0]}) {
-                if (open != null) {
+                job.log.compressionSucceeded();
+            } catch (IOException | RuntimeException e) {
+                if (out != null) {
                     try {
-                        open.close();
-                    } catch (IOException ignored) {
-                        // nothing was buffered
+                        job.log.underLocks(this::deleteTemp, job.policy.lockTimeoutNanos());
+                    } catch (IOException | RuntimeException ignored) {
+                        // once closed below, it is stale: a later sweep deletes it
                     }
                 }
+                if (job.log.compressionFailed(backup, e)) {
+                    submit(new Job(job.log, backup, job.policy, System.nanoTime() + RETRY_NANOS, true));
+                }
+            } finally {
+                closeQuietly(in);
+                closeQuietly(out);
+            }
+        }
+
+        /** Under the log's locks, as sweeps delete stale temporary files: so the file made is ours. */
+        private void claim() throws IOException {
+            read = attributes(backup);
+            if (read == null || !read.isRegularFile() || !deleteIfStale(temp)) {
+                return;
+            }
+            job.policy.creator().createIfMissing(temp);
+            out = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            if (lockQuietly(out) == null) {
+                throw new IOException(temp + " was locked by another process as it was created");
+            }
+            tempKey = attributes(temp).fileKey();
+            in = Files.newInputStream(backup, LinkOption.NOFOLLOW_LINKS);
+        }
+
+        /**
+         * Under the log's locks: if the backup is the file that was read, same size and time (size rotations may have
+         * shifted it up its chain), the temporary file becomes its compressed form and the backup is deleted.
+         *
+         * @return whether it was; if not, the temporary file is deleted
+         */
+        private boolean renameIntoPlace() throws IOException {
+            if (!isOurs(temp, tempKey)) {
+                throw new IOException(temp + " was replaced while " + backup + " was compressed into it");
+            }
+            Path at = backup;
+            BasicFileAttributes now = attributes(at);
+            if (now == null || !Objects.equals(now.fileKey(), read.fileKey())) {
+                at = BackupRotator.findShifted(backup, read.fileKey());
+                now = at == null ? null : attributes(at);
+            }
+            if (now == null || now.size() != read.size() || !now.lastModifiedTime().equals(read.lastModifiedTime())) {
+                Files.delete(temp);
+                return false;
+            }
+            Files.move(temp, at.resolveSibling(at.getFileName() + compression.extension),
+                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(at);
+            return true;
+        }
+
+        private void deleteTemp() throws IOException {
+            if (isOurs(temp, tempKey)) {
+                Files.delete(temp);
+            }
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable open) {
+        if (open != null) {
+            try {
+                open.close();
+            } catch (IOException ignored) {
+                // nothing was buffered
             }
         }
     }
