@@ -154,6 +154,11 @@ final class BackupCompressor {
         }
     }
 
+    /** Whether {@code backup} failed lately and waits for its retry: a sweep leaves it alone until then. */
+    private static synchronized boolean retryPending(SharedLogFile log, Path backup) {
+        return JOBS.stream().anyMatch(job -> job.retry && job.log == log && backup.equals(job.backup));
+    }
+
     private static synchronized void done(SharedLogFile log) {
         OUTSTANDING.computeIfPresent(log, (key, count) -> count == 1 ? null : count - 1);
         BackupCompressor.class.notifyAll();
@@ -165,7 +170,8 @@ final class BackupCompressor {
             for (Path backup : BackupRotator.backups(file, job.policy.suffix())) {
                 String name = backup.getFileName().toString();
                 if (!name.endsWith(RotationSuffix.Compression.GZIP.extension)
-                        && !name.endsWith(RotationSuffix.Compression.ZIP.extension)) {
+                        && !name.endsWith(RotationSuffix.Compression.ZIP.extension)
+                        && !retryPending(job.log, backup)) {
                     compressNow(new Job(job.log, backup, job.policy, job.dueNanos, job.retry));
                 }
             }
