@@ -21,7 +21,9 @@ MGMT=${DEMO_MANAGEMENT_PORT:-39990}
 OFFSET_ONE=${DEMO_PORT_OFFSET_ONE:-31000}
 OFFSET_TWO=${DEMO_PORT_OFFSET_TWO:-31150}
 LOG=$DEMO/logs/shared.log
+# the load application and its client; the records and their check come from the test kit
 TEST_CLASSES=$ROOT/arquillian-tests/target/test-classes
+KIT_CLASSES=$ROOT/test-support/target/classes
 
 step() { printf '\n==> %s\n' "$*"; }
 cli() { "$WILDFLY/bin/jboss-cli.sh" -c --controller="127.0.0.1:$MGMT" "$@"; }
@@ -91,13 +93,14 @@ cli --resolve-parameter-values --file="$WILDFLY/modules/dev/concurrentlog/main/a
 cli --command="/profile=full/subsystem=logging/logger=dev.concurrentlog.load:add(level=INFO, use-parent-handlers=false, handlers=[CONCURRENT])"
 
 step "Deploying the load application to main-server-group"
-mkdir -p "$DEMO/war/WEB-INF/classes/dev/concurrentlog/it/app"
-cp "$TEST_CLASSES"/dev/concurrentlog/it/app/*.class "$DEMO/war/WEB-INF/classes/dev/concurrentlog/it/app/"
+mkdir -p "$DEMO/war/WEB-INF/classes/dev/concurrentlog/it/app" "$DEMO/war/WEB-INF/classes/dev/concurrentlog/testkit"
+cp "$TEST_CLASSES"/dev/concurrentlog/it/app/LoadServlet*.class "$DEMO/war/WEB-INF/classes/dev/concurrentlog/it/app/"
+cp "$KIT_CLASSES"/dev/concurrentlog/testkit/RecordFormat*.class "$DEMO/war/WEB-INF/classes/dev/concurrentlog/testkit/"
 jar cf "$DEMO/load.war" -C "$DEMO/war" .
 cli --command="deploy $DEMO/load.war --server-groups=main-server-group"
 
 step "Both servers log $THREADS threads x $RECORDS records at once, rotating at $ROTATE_SIZE"
-java -cp "$TEST_CLASSES" dev.concurrentlog.it.DemoLoad "$THREADS" "$RECORDS" \
+java -cp "$TEST_CLASSES:$KIT_CLASSES" dev.concurrentlog.it.DemoLoad "$THREADS" "$RECORDS" \
     "server-one=http://127.0.0.1:$((8080 + OFFSET_ONE))/load/" \
     "server-two=http://127.0.0.1:$((8080 + OFFSET_TWO))/load/"
 
@@ -105,6 +108,6 @@ stop_domain
 
 step "The shared log ($LOG and its backups) and what is in it"
 status=0
-java -cp "$TEST_CLASSES" dev.concurrentlog.it.SharedLogCheck "$LOG" "$MAX_BACKUP_INDEX" \
+java -cp "$KIT_CLASSES" dev.concurrentlog.testkit.LogCheck --wildfly-category=dev.concurrentlog.load "$LOG" \
     "server-one=${THREADS}x$RECORDS" "server-two=${THREADS}x$RECORDS" || status=$?
 exit $status

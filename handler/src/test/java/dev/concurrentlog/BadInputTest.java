@@ -17,6 +17,10 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
+import dev.concurrentlog.testkit.SizeRule;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -166,17 +170,16 @@ class BadInputTest {
         }
         Path next = dir.resolve("next.log");
         handler.setFileName(next.toString());
-        handler.setRotateSize("1k");
-        handler.setMaxBackupIndex(50);
+        TestHandlers.rotateAt(handler, "1k", 50);
         handler.setSuffix("");
         assertEquals("1k", handler.getRotateSize());
         assertEquals(1024, handler.getRotateSizeBytes());
         for (int sequence = 0; sequence < 100; sequence++) {
-            log(LogVerifier.record("w", 0, sequence, 40));
+            log(RecordFormat.record("w", 0, sequence, 40));
         }
         assertTrue(Files.exists(BackupRotator.backup(next, 5)), "rotated");
-        LogVerifier.verify(LogVerifier.filesOldestFirst(next, 50), Map.of("w T0", 100L));
-        LogVerifier.verifySizes(next, 50, 1024, 80);
+        LogCheck.verify(LogFiles.oldestFirst(next), Map.of("w T0", 100L));
+        SizeRule.verify(next, 1024, 80);
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(next)));
         assertEquals("before\n", Files.readString(log, StandardCharsets.ISO_8859_1));
     }

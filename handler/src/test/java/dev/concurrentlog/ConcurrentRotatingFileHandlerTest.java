@@ -14,6 +14,10 @@ import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
+import dev.concurrentlog.testkit.SizeRule;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,11 +135,10 @@ class ConcurrentRotatingFileHandlerTest {
     void writesRecordsWholeAndKeepsTheLockFile() throws IOException {
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
-        handler.setRotateSize("1k");
-        handler.setMaxBackupIndex(50);
+        TestHandlers.rotateAt(handler, "1k", 50);
         writeRecords(handler, "w", 0, 200);
-        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 50), Map.of("w T0", 200L));
-        LogVerifier.verifySizes(log, 50, 1024, 80);
+        LogCheck.verify(LogFiles.oldestFirst(log), Map.of("w T0", 200L));
+        SizeRule.verify(log, 1024, 80);
         assertTrue(Files.isRegularFile(dir.resolve(".app.log.lock")), "lock file stays");
         assertTrue(Files.exists(BackupRotator.backup(log, 1)));
     }
@@ -144,21 +147,20 @@ class ConcurrentRotatingFileHandlerTest {
     void keepsMaxBackupIndexBackupsNewestFirstAndDeletesTheOldest() throws IOException {
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
-        handler.setRotateSize("1000");
-        handler.setMaxBackupIndex(3);
-        int recordsPerFile = 1000 / (LogVerifier.record("w", 0, 0, 40).length() + 1);
+        TestHandlers.rotateAt(handler, "1000", 3);
+        int recordsPerFile = 1000 / (RecordFormat.record("w", 0, 0, 40).length() + 1);
         writeRecords(handler, "w", 0, recordsPerFile * 10);
 
         assertTrue(Files.exists(BackupRotator.backup(log, 3)));
         assertFalse(Files.exists(BackupRotator.backup(log, 4)));
         List<String> lines = new ArrayList<>();
-        for (Path file : LogVerifier.filesOldestFirst(log, 3)) {
+        for (Path file : LogFiles.oldestFirst(log)) {
             lines.addAll(Files.readAllLines(file));
         }
         // what is left is the newest records, contiguous, ending with the last one written
         int total = recordsPerFile * 10;
         for (int i = 0; i < lines.size(); i++) {
-            assertEquals(LogVerifier.record("w", 0, total - lines.size() + i, 40), lines.get(i));
+            assertEquals(RecordFormat.record("w", 0, total - lines.size() + i, 40), lines.get(i));
         }
         assertTrue(lines.size() >= 3 * recordsPerFile, "three full backups and the current file: " + lines.size());
     }
@@ -167,42 +169,24 @@ class ConcurrentRotatingFileHandlerTest {
     void maxBackupIndexZeroNeverRotates() throws IOException {
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
-        handler.setRotateSize("1k");
-        handler.setMaxBackupIndex(0);
+        TestHandlers.rotateAt(handler, "1k", 0);
         writeRecords(handler, "w", 0, 100);
         assertFalse(Files.exists(BackupRotator.backup(log, 1)));
         assertTrue(Files.size(log) > 1024);
-        LogVerifier.verify(List.of(log), Map.of("w T0", 100L));
+        LogCheck.verify(List.of(log), Map.of("w T0", 100L));
     }
 
     @Test
     void recordLargerThanRotateSizeGetsAFileOfItsOwn() throws IOException {
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
-        handler.setRotateSize("100");
-        handler.setMaxBackupIndex(5);
+        TestHandlers.rotateAt(handler, "100", 5);
         log(handler, "small");
         log(handler, "x".repeat(300));
         log(handler, "after");
         assertEquals("small\n", Files.readString(BackupRotator.backup(log, 2)));
         assertEquals("x".repeat(300) + "\n", Files.readString(BackupRotator.backup(log, 1)));
         assertEquals("after\n", Files.readString(log));
-    }
-
-    @Test
-    void fileMovedAwayByAnOutsideToolIsRecreated() throws IOException {
-        timings.identityCheckNanos = 0; // every write compares the file at the path with the open one
-        Path log = dir.resolve("app.log");
-        ConcurrentRotatingFileHandler handler = handler(log);
-        log(handler, "before");
-        Path moved = dir.resolve("moved.log");
-        Files.move(log, moved);
-        log(handler, "after");
-        assertEquals("before\n", Files.readString(moved));
-        assertEquals("after\n", Files.readString(log));
-        Files.delete(log);
-        log(handler, "again");
-        assertEquals("again\n", Files.readString(log));
     }
 
     @Test
@@ -235,8 +219,7 @@ class ConcurrentRotatingFileHandlerTest {
         ConcurrentRotatingFileHandler two = handler(second);
         for (ConcurrentRotatingFileHandler handler : List.of(one, two)) {
             handler.setLockFile(dir.resolve("shared.lock").toString());
-            handler.setRotateSize("1k");
-            handler.setMaxBackupIndex(100);
+            TestHandlers.rotateAt(handler, "1k", 100);
         }
         List<String> firstRecords = new ArrayList<>();
         List<String> secondRecords = new ArrayList<>();
@@ -326,8 +309,7 @@ class ConcurrentRotatingFileHandlerTest {
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
         handler.setFilePermissions("rw-r-----");
-        handler.setRotateSize("100");
-        handler.setMaxBackupIndex(2);
+        TestHandlers.rotateAt(handler, "100", 2);
         assertEquals("rw-r-----", handler.getFilePermissions());
         writeRecords(handler, "w", 0, 5);
         for (Path file : List.of(log, BackupRotator.backup(log, 1), dir.resolve(".app.log.lock"))) {
@@ -335,6 +317,7 @@ class ConcurrentRotatingFileHandlerTest {
         }
     }
 
+    // handlers of one JVM; MultiProcessIT.appendFalseEmptiesTheFileOnlyWhenNoOtherProcessHasItOpen: across JVMs
     @Test
     void appendFalseEmptiesTheFileOnlyWhenTheGroupStarts() throws IOException {
         Path log = dir.resolve("app.log");
@@ -350,6 +333,7 @@ class ConcurrentRotatingFileHandlerTest {
         assertEquals("one\ntwo\n", Files.readString(log), "a handler joining a running group appends");
     }
 
+    // handlers of one JVM; MultiProcessIT.rotateOnBootRotatesOnlyWhenNoOtherProcessHasTheFileOpen: across JVMs
     @Test
     void rotateOnBootRotatesOnceWhenTheGroupStarts() throws IOException {
         Path log = dir.resolve("app.log");
@@ -409,6 +393,7 @@ class ConcurrentRotatingFileHandlerTest {
         assertFalse(Files.exists(BackupRotator.backup(log, 1)));
     }
 
+    // rotateOnBoot's move into a size chain; TimeRotationTest.aStaleFileAtStart...: a stale file's time rotation
     @Test
     void rotateOnBootWithATimeSuffixMovesTheFileIntoItsPeriodsSizeChain() throws IOException {
         Path log = dir.resolve("app.log");
@@ -452,15 +437,15 @@ class ConcurrentRotatingFileHandlerTest {
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
         handler.setAutoFlush(false);
-        handler.setRotateSize("64k");
-        handler.setMaxBackupIndex(1000);
+        TestHandlers.rotateAt(handler, "64k", 1000);
         runThreads(4, 3_000, thread -> handler, () -> { });
         assertTrue(Files.exists(BackupRotator.backup(log, 1)), "full buffers were written and rotated without flush");
         handler.flush();
-        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 1000), expected(4, 3_000));
-        LogVerifier.verifySizes(log, 1000, 64 * 1024, 80);
+        LogCheck.verify(LogFiles.oldestFirst(log), expected(4, 3_000));
+        SizeRule.verify(log, 64 * 1024, 80);
     }
 
+    // autoFlush=false, reported by the flush; writeFailureIsReportedAndLoggingGoesOn: autoFlush=true, by publish
     @Test
     void bufferedRecordThatCannotBeWrittenIsReported() throws IOException {
         timings.identityCheckNanos = 0; // every write compares the file at the path with the open one
@@ -507,6 +492,7 @@ class ConcurrentRotatingFileHandlerTest {
         assertEquals(0, SharedLogFile.openFileCount(), "closing released the shared file");
     }
 
+    // autoFlush=true, reported by publish; bufferedRecordThatCannotBeWrittenIsReported: autoFlush=false
     @Test
     void writeFailureIsReportedAndLoggingGoesOn() throws IOException {
         timings.identityCheckNanos = 0; // every write compares the file at the path with the open one
@@ -524,17 +510,17 @@ class ConcurrentRotatingFileHandlerTest {
 
     // ---- threads, handler instances, live changes
 
+    // interrupted before publish; LockTimeoutIT.interruptWhileBlocked...: interrupted while blocked on another JVM
     @Test
     void interruptedThreadWritesAndKeepsItsInterruptStatus() throws Exception {
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
-        handler.setRotateSize("2k");
-        handler.setMaxBackupIndex(100);
+        TestHandlers.rotateAt(handler, "2k", 100);
         List<Boolean> statusAfterPublish = new ArrayList<>();
         Thread interrupted = new Thread(() -> {
             for (int sequence = 0; sequence < 200; sequence++) {
                 Thread.currentThread().interrupt();
-                log(handler, LogVerifier.record("i", 0, sequence, 40));
+                log(handler, RecordFormat.record("i", 0, sequence, 40));
                 statusAfterPublish.add(Thread.interrupted());
             }
         });
@@ -545,21 +531,21 @@ class ConcurrentRotatingFileHandlerTest {
         other.join();
         assertFalse(statusAfterPublish.contains(false), "interrupt status kept after every publish");
         writeRecords(handler, "m", 0, 10);
-        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 100), Map.of("i T0", 200L, "o T0", 200L, "m T0", 10L));
+        LogCheck.verify(LogFiles.oldestFirst(log), Map.of("i T0", 200L, "o T0", 200L, "m T0", 10L));
     }
 
+    // one JVM; MultiProcessIT.fourJvmsWithTwoHandlerInstancesEachShareOneRotatingFile: two per JVM, four JVMs
     @Test
     void twoHandlersAndManyThreadsShareOneFile() throws Exception {
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler a = handler(log);
         ConcurrentRotatingFileHandler b = handler(log);
         for (ConcurrentRotatingFileHandler handler : List.of(a, b)) {
-            handler.setRotateSize("4k");
-            handler.setMaxBackupIndex(1000);
+            TestHandlers.rotateAt(handler, "4k", 1000);
         }
         runThreads(4, 500, thread -> thread % 2 == 0 ? a : b, () -> { });
-        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 1000), expected(4, 500));
-        LogVerifier.verifySizes(log, 1000, 4096, 80);
+        LogCheck.verify(LogFiles.oldestFirst(log), expected(4, 500));
+        SizeRule.verify(log, 4096, 80);
     }
 
     @Test
@@ -575,7 +561,7 @@ class ConcurrentRotatingFileHandlerTest {
                 handler.setAutoFlush(i % 3 != 0);
             }
         });
-        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 1001), expected(4, 500));
+        LogCheck.verify(LogFiles.oldestFirst(log), expected(4, 500));
     }
 
     @Test
@@ -596,7 +582,7 @@ class ConcurrentRotatingFileHandlerTest {
             handler.setFileName(second.toString());
         });
         assertTrue(Files.size(first) > 0 && Files.size(second) > 0, "both files were written");
-        LogVerifier.verify(List.of(first, second), expected(4, 500));
+        LogCheck.verify(List.of(first, second), expected(4, 500));
     }
 
     interface HandlerChoice {
@@ -610,7 +596,7 @@ class ConcurrentRotatingFileHandlerTest {
             int thread = t;
             Thread writer = new Thread(() -> {
                 for (int sequence = 0; sequence < records; sequence++) {
-                    log(choice.forThread(thread), LogVerifier.record("w", thread, sequence, 40));
+                    log(choice.forThread(thread), RecordFormat.record("w", thread, sequence, 40));
                 }
             });
             writer.start();

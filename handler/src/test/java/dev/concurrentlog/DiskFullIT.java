@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.concurrentlog.testkit.ChildJvm;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * test is skipped and says why.
  */
 class DiskFullIT {
+
+    /** Mounts the tmpfs on the directory {@code $1}. */
+    private static final String MOUNT = "mount -t tmpfs -o size=128k tmpfs \"$1\"";
 
     @TempDir
     Path dir;
@@ -54,22 +58,22 @@ class DiskFullIT {
     /** Runs {@link DiskFullScenario} on its own tmpfs, or skips the test where none can be mounted. */
     private Map<String, String> scenario(String... arguments) throws Exception {
         Path mount = Files.createDirectory(dir.resolve("tmpfs"));
-        Result probe = run(List.of("unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=128k tmpfs \"$1\"", "sh",
-                mount.toString()));
-        Assumptions.assumeTrue(probe.exit() == 0,
+        String probe = probe(mount);
+        Assumptions.assumeTrue(probe == null,
                 "cannot mount a size-limited tmpfs in a new mount namespace here (unshare -rm, mount -t tmpfs): "
-                        + probe.output());
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of("unshare", "-rm", "sh", "-c",
-                "mount -t tmpfs -o size=128k tmpfs \"$1\" && shift && exec \"$@\"", "sh",
-                mount.toString(), java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                DiskFullScenario.class.getName(), mount.toString()));
-        command.addAll(List.of(arguments));
-        Result scenario = run(command);
-        System.out.println(scenario.output());
-        assertEquals(0, scenario.exit(), scenario.output());
+                        + probe);
+        ChildJvm.Running scenario = ChildJvm.of(DiskFullScenario.class)
+                .launcher("unshare", "-rm", "sh", "-c", MOUNT + " && shift && exec \"$@\"", "sh", mount.toString())
+                .jvmOption("-Xmx128m")
+                .args(mount.toString()).args(arguments)
+                .outputTo(Files.createTempFile(dir, "out", ".txt"))
+                .start();
+        int exit = scenario.awaitExit(Duration.ofMinutes(2));
+        String output = scenario.said();
+        System.out.println(output);
+        assertEquals(0, exit, output);
         Map<String, String> facts = new HashMap<>();
-        for (String line : scenario.output().split("\n")) {
+        for (String line : output.split("\n")) {
             int equals = line.indexOf('=');
             if (equals > 0) {
                 facts.put(line.substring(0, equals), line.substring(equals + 1));
@@ -78,21 +82,20 @@ class DiskFullIT {
         return facts;
     }
 
-    private record Result(int exit, String output) {
-    }
-
-    private Result run(List<String> command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile(dir, "out", ".txt");
+    /** Mounts a tmpfs on {@code mount} in a mount namespace of its own; null if that works, else why not. */
+    private String probe(Path mount) throws IOException, InterruptedException {
+        Path output = Files.createTempFile(dir, "probe", ".txt");
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            process = new ProcessBuilder("unshare", "-rm", "sh", "-c", MOUNT, "sh", mount.toString())
+                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         } catch (IOException e) {
-            return new Result(-1, e.toString());
+            return e.toString();
         }
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            return new Result(-2, "timed out: " + Files.readString(output, StandardCharsets.UTF_8));
+            return "timed out: " + Files.readString(output, StandardCharsets.UTF_8);
         }
-        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        return process.exitValue() == 0 ? null : Files.readString(output, StandardCharsets.UTF_8);
     }
 }

@@ -12,6 +12,10 @@ import java.util.logging.ErrorManager;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
+
 /**
  * Runs inside its own mount namespace, on a small tmpfs (see {@link DiskFullIT}): fills the disk while the handler
  * writes, then frees it. It prints facts as {@code name=value} lines for the test to check; it asserts nothing itself.
@@ -31,8 +35,7 @@ public final class DiskFullScenario {
         Path log = mount.resolve("app.log");
         RecordingErrorManager errors = new RecordingErrorManager();
         ConcurrentRotatingFileHandler handler = TestHandlers.create(log, errors);
-        handler.setRotateSize("16k");
-        handler.setMaxBackupIndex(2);
+        TestHandlers.rotateAt(handler, "16k", 2);
 
         // Two full backups, and the log close to its rotate size: the next records are due to rotate it.
         int before = 0;
@@ -70,8 +73,8 @@ public final class DiskFullScenario {
         System.out.println("rotatedAfter=" + !Arrays.equals(backup1, Files.readAllBytes(BackupRotator.backup(log, 1))));
         try {
             List<Path> files = new ArrayList<>(List.of(oldest));
-            files.addAll(LogVerifier.filesOldestFirst(log, 2));
-            LogVerifier.verify(files, Map.of("before T0", (long) before,
+            files.addAll(LogFiles.oldestFirst(log));
+            LogCheck.verify(files, Map.of("before T0", (long) before,
                     "full T0", (long) RECORDS_WHILE_FULL - failures, "after T0", (long) RECORDS_AFTER));
             System.out.println("verify=ok");
         } catch (AssertionError e) {
@@ -89,8 +92,7 @@ public final class DiskFullScenario {
         RecordingErrorManager errors = new RecordingErrorManager();
         ConcurrentRotatingFileHandler handler = TestHandlers.create(log, errors);
         handler.setSuffix(".gz");
-        handler.setRotateSize("32k");
-        handler.setMaxBackupIndex(5);
+        TestHandlers.rotateAt(handler, "32k", 5);
         java.util.Random random = new java.util.Random(42);
         StringBuilder first = new StringBuilder();
         while (first.length() < 24 * 1024) {
@@ -133,8 +135,8 @@ public final class DiskFullScenario {
         try (var listing = Files.list(mount)) {
             System.out.println("filesAfter=" + listing.map(p -> p.getFileName().toString()).sorted().toList());
         }
-        boolean contents = LogVerifier.readLines(mount.resolve("app.log.2.gz")).equals(first.toString().lines().toList())
-                && LogVerifier.readLines(mount.resolve("app.log.1.gz")).equals(List.of(big))
+        boolean contents = LogFiles.readLines(mount.resolve("app.log.2.gz")).equals(first.toString().lines().toList())
+                && LogFiles.readLines(mount.resolve("app.log.1.gz")).equals(List.of(big))
                 && Files.readString(log).equals(second + "\nlast\n");
         System.out.println("compressedAfter=" + contents);
     }
@@ -148,7 +150,7 @@ public final class DiskFullScenario {
     }
 
     private static void publish(ConcurrentRotatingFileHandler handler, String writer, int sequence) {
-        handler.publish(new LogRecord(Level.INFO, LogVerifier.record(writer, 0, sequence, 40)));
+        handler.publish(new LogRecord(Level.INFO, RecordFormat.record(writer, 0, sequence, 40)));
     }
 
     private static void fillDisk(Path filler) {

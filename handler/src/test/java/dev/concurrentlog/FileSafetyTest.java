@@ -21,6 +21,9 @@ import java.util.logging.ErrorManager;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,13 +178,13 @@ class FileSafetyTest {
         handler.setMaxBackupIndex(3);
         plantLink(BackupRotator.backup(log, 1));
         for (int sequence = 0; sequence < 50; sequence++) {
-            log(LogVerifier.record("w", 0, sequence, 40));
+            log(RecordFormat.record("w", 0, sequence, 40));
         }
         List<RecordingErrorManager.Report> reports = errors.takeAll(ErrorManager.GENERIC_FAILURE);
         assertFalse(reports.isEmpty());
         assertTrue(reports.get(0).message().contains("symbolic link"), reports.get(0).message());
         assertTrue(Files.isSymbolicLink(BackupRotator.backup(log, 1)));
-        LogVerifier.verify(List.of(log), Map.of("w T0", 50L));
+        LogCheck.verify(List.of(log), Map.of("w T0", 50L));
     }
 
     @Test
@@ -214,7 +217,7 @@ class FileSafetyTest {
         });
         attacker.start();
         for (int sequence = 0; sequence < 3000; sequence++) {
-            log(LogVerifier.record("w", 0, sequence, 40));
+            log(RecordFormat.record("w", 0, sequence, 40));
         }
         writing.set(false);
         attacker.join();
@@ -225,8 +228,7 @@ class FileSafetyTest {
     void everyFileExistsOnlyWithTheConfiguredPermissions() throws Exception {
         Path log = dir.resolve("app.log");
         handler(log).setFilePermissions("rw-------");
-        handler.setRotateSize("1k");
-        handler.setMaxBackupIndex(1000);
+        TestHandlers.rotateAt(handler, "1k", 1000);
         Set<PosixFilePermission> wanted = PosixFilePermissions.fromString("rw-------");
         AtomicBoolean writing = new AtomicBoolean(true);
         List<String> seen = new CopyOnWriteArrayList<>();
@@ -246,12 +248,12 @@ class FileSafetyTest {
         });
         watcher.start();
         for (int sequence = 0; sequence < 2000; sequence++) {
-            log(LogVerifier.record("w", 0, sequence, 40));
+            log(RecordFormat.record("w", 0, sequence, 40));
         }
         writing.set(false);
         watcher.join();
         assertEquals(List.of(), seen, "permissions wider than rw------- were seen");
-        List<Path> files = LogVerifier.filesOldestFirst(log, 1000);
+        List<Path> files = LogFiles.oldestFirst(log);
         assertTrue(files.size() > 100, files.size() + " files");
         for (Path file : files) {
             assertEquals(wanted, Files.getPosixFilePermissions(file), file.toString());

@@ -11,6 +11,9 @@ import java.util.logging.ErrorManager;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +39,7 @@ class LifecycleTest {
 
     private ConcurrentRotatingFileHandler handler(Path log) {
         ConcurrentRotatingFileHandler handler = TestHandlers.create(log, errors);
-        handler.setRotateSize("8k");
-        handler.setMaxBackupIndex(1000);
+        TestHandlers.rotateAt(handler, "8k", 1000);
         return handler;
     }
 
@@ -54,7 +56,7 @@ class LifecycleTest {
             threads.add(new Thread(() -> {
                 for (int sequence = 0; sequence < 3000; sequence++) {
                     try {
-                        handler.publish(new LogRecord(Level.INFO, LogVerifier.record("c", thread, sequence, 40)));
+                        handler.publish(new LogRecord(Level.INFO, RecordFormat.record("c", thread, sequence, 40)));
                     } catch (Throwable e) {
                         thrown.compareAndSet(null, e);
                     }
@@ -75,10 +77,10 @@ class LifecycleTest {
         int refused = errors.takeAll(ErrorManager.WRITE_FAILURE).size();
         assertTrue(refused > 0, "records published after close are reported");
         // what was written is every thread's records up to the close, whole and in order; the rest was reported
-        Map<String, Long> written = LogVerifier.countRecords(LogVerifier.filesOldestFirst(log, 1000));
+        Map<String, Long> written = LogCheck.countRecords(LogFiles.oldestFirst(log));
         long writtenTotal = written.values().stream().mapToLong(Long::longValue).sum();
         assertEquals(published.get(), writtenTotal + refused, "each record written or reported, once");
-        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 1000), written);
+        LogCheck.verify(LogFiles.oldestFirst(log), written);
         assertEquals(0, SharedLogFile.openFileCount(), "the closed handler let go of the file");
     }
 
@@ -100,7 +102,7 @@ class LifecycleTest {
         steadyWriter.join();
         second.close();
         steady.close();
-        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 1000), Map.of("s T0", 4000L, "a T0", 500L, "b T0", 500L));
+        LogCheck.verify(LogFiles.oldestFirst(log), Map.of("s T0", 4000L, "a T0", 500L, "b T0", 500L));
     }
 
     private static Thread writer(ConcurrentRotatingFileHandler handler, String writer, int thread, int count) {

@@ -1,32 +1,29 @@
 package dev.concurrentlog;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+import dev.concurrentlog.testkit.ChildJvm;
+import dev.concurrentlog.testkit.ParentLink;
 
 /**
- * Another process holding the handler's lock (byte 0 of the lock file) until it reads a line on standard input.
- * Prints {@code locked} once it holds it.
+ * Another process holding the handler's lock (byte 0 of the lock file) until the parent says {@code stop} (any line
+ * will do). It says {@code ready} once it holds it.
  */
 public final class LockHolder {
 
     /** Starts a lock holder JVM on {@code lockFile} and returns once it holds the lock. */
-    static Process start(Path lockFile) throws IOException {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), lockFile.toString())
-                .redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        if (!"locked".equals(line)) {
-            process.destroyForcibly();
-            throw new IOException("lock holder did not take the lock: " + line);
-        }
-        return process;
+    static ChildJvm.Running start(Path lockFile) throws IOException {
+        ChildJvm.Running holder = ChildJvm.of(LockHolder.class).args(lockFile.toString())
+                .stderrTo(Files.createTempFile(lockFile.toAbsolutePath().getParent(), "lock-holder-", ".stderr"))
+                .start();
+        holder.awaitReady();
+        return holder;
     }
 
     /**
@@ -34,11 +31,11 @@ public final class LockHolder {
      * a blocked request ({@code ->}) of this process on the file's inode.
      */
     static void awaitWaiterInThisJvm(Path lockFile) throws IOException {
-        String inode = ":" + java.nio.file.Files.getAttribute(lockFile, "unix:ino") + " ";
+        String inode = ":" + Files.getAttribute(lockFile, "unix:ino") + " ";
         String pid = " " + ProcessHandle.current().pid() + " ";
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/locks"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
                 if (line.contains("->") && line.contains(pid) && line.contains(inode)) {
                     return;
                 }
@@ -52,9 +49,8 @@ public final class LockHolder {
         try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock lock = channel.lock(0, 1, false)) {
-            System.out.println("locked");
-            System.out.flush();
-            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            ParentLink.ready();
+            ParentLink.await();
         }
     }
 }

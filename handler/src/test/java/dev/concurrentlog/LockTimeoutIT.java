@@ -11,6 +11,10 @@ import java.util.logging.ErrorManager;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import dev.concurrentlog.testkit.ChildJvm;
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,12 +32,12 @@ class LockTimeoutIT {
     private final RecordingErrorManager errors = new RecordingErrorManager();
     private ConcurrentRotatingFileHandler handler;
     private final Timings timings = new Timings();
-    private Process holder;
+    private ChildJvm.Running holder;
 
     @AfterEach
     void cleanUp() {
         if (holder != null) {
-            holder.destroyForcibly();
+            holder.kill();
         }
         if (handler != null) {
             handler.close();
@@ -45,8 +49,7 @@ class LockTimeoutIT {
     void stuckHolderDelaysOneRecordByLockTimeoutThenRecordsAreAppendedWithoutLockUntilItLetsGo() throws Exception {
         Path log = dir.resolve("stuck.log");
         handler = handler(log, "1s");
-        handler.setRotateSize("1k");
-        handler.setMaxBackupIndex(5);
+        TestHandlers.rotateAt(handler, "1k", 5);
         publish(0);
         holder = lockHolder(log);
 
@@ -69,11 +72,11 @@ class LockTimeoutIT {
         assertTrue(Files.size(log) > 1024 && !Files.exists(BackupRotator.backup(log, 1)),
                 "no rotation without the lock");
 
-        WriterJvms.send(holder, "release");
-        assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+        holder.stop();
+        assertTrue(holder.process().waitFor(30, TimeUnit.SECONDS));
         publish(60);
         assertTrue(Files.exists(BackupRotator.backup(log, 1)), "rotation resumed with the lock");
-        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 5), Map.of("t T0", 61L));
+        LogCheck.verify(LogFiles.oldestFirst(log), Map.of("t T0", 61L));
     }
 
     @Test
@@ -85,12 +88,13 @@ class LockTimeoutIT {
         Thread waiter = new Thread(() -> publish(1));
         waiter.start();
         LockHolder.awaitWaiterInThisJvm(lockFileOf(log));
-        holder.destroyForcibly();
+        holder.kill();
         waiter.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(waiter.isAlive(), "publish went on once the holder died (lockTimeout is 1 h)");
-        LogVerifier.verify(List.of(log), Map.of("t T0", 2L));
+        LogCheck.verify(List.of(log), Map.of("t T0", 2L));
     }
 
+    // interrupted while blocked in the kernel; ConcurrentRotatingFileHandlerTest.interruptedThread...: before publish
     @Test
     void interruptWhileBlockedOnAnotherProcessesLockNeitherEndsTheWaitNorLosesTheRecordOrTheInterrupt()
             throws Exception {
@@ -104,17 +108,22 @@ class LockTimeoutIT {
             interruptedAfter.set(Thread.currentThread().isInterrupted());
         });
         waiter.start();
-        LockHolder.awaitWaiterInThisJvm(lockFileOf(log));
-        waiter.interrupt();
-        // the interrupt closed the lock file's channel; the waiter reopens it and blocks again
+        // each interrupt closes the lock file's channel; the waiter reopens it and blocks again, twice
+        for (int i = 0; i < 2; i++) {
+            LockHolder.awaitWaiterInThisJvm(lockFileOf(log));
+            waiter.interrupt();
+        }
         LockHolder.awaitWaiterInThisJvm(lockFileOf(log));
         assertTrue(waiter.isAlive(), "still waiting for the holder");
-        WriterJvms.send(holder, "release");
+        Thread other = new Thread(() -> handler.publish(new LogRecord(Level.INFO, RecordFormat.record("o", 0, 0, 40))));
+        other.start(); // publishes while the interrupted thread waits, and goes on with it
+        holder.stop();
         waiter.join(TimeUnit.SECONDS.toMillis(30));
-        assertFalse(waiter.isAlive(), "publish went on once the holder let go");
+        other.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(waiter.isAlive() || other.isAlive(), "publish went on once the holder let go");
         assertTrue(interruptedAfter.get(), "the interrupt status is kept");
         publish(2);
-        LogVerifier.verify(List.of(log), Map.of("t T0", 3L));
+        LogCheck.verify(List.of(log), Map.of("t T0", 3L, "o T0", 1L));
     }
 
     @Test
@@ -125,26 +134,26 @@ class LockTimeoutIT {
         handler.setLockFile(lockFile.toString());
         ConcurrentRotatingFileHandler other = handler(dir.resolve("b.log"), "1h");
         other.setLockFile(lockFile.toString());
-        Thread onB = new Thread(() -> other.publish(new LogRecord(Level.INFO, LogVerifier.record("u", 0, 1, 40))));
+        Thread onB = new Thread(() -> other.publish(new LogRecord(Level.INFO, RecordFormat.record("u", 0, 1, 40))));
         try {
             publish(0);
-            other.publish(new LogRecord(Level.INFO, LogVerifier.record("u", 0, 0, 40)));
+            other.publish(new LogRecord(Level.INFO, RecordFormat.record("u", 0, 0, 40)));
             holder = LockHolder.start(lockFile);
             Thread onA = new Thread(() -> publish(1));
             onA.start();
             LockHolder.awaitWaiterInThisJvm(lockFile); // holds the in-JVM lock while it waits for the holder
             onB.start();
             awaitParked(onB);
-            WriterJvms.send(holder, "release");
+            holder.stop();
             onA.join(TimeUnit.SECONDS.toMillis(30));
             onB.join(TimeUnit.SECONDS.toMillis(30));
             assertFalse(onA.isAlive(), "the publisher that waited for the holder went on");
             assertFalse(onB.isAlive(), "the publisher parked behind it, on another log, was woken");
-            LogVerifier.verify(List.of(dir.resolve("a.log")), Map.of("t T0", 2L));
-            LogVerifier.verify(List.of(dir.resolve("b.log")), Map.of("u T0", 2L));
+            LogCheck.verify(List.of(dir.resolve("a.log")), Map.of("t T0", 2L));
+            LogCheck.verify(List.of(dir.resolve("b.log")), Map.of("u T0", 2L));
         } finally {
             if (holder != null) {
-                holder.destroyForcibly(); // a failure before the release must not leave the publishers waiting an hour
+                holder.kill(); // a failure before the release must not leave the publishers waiting an hour
             }
             onB.interrupt();
             onB.join(TimeUnit.SECONDS.toMillis(30));
@@ -168,10 +177,10 @@ class LockTimeoutIT {
     }
 
     private void publish(int sequence) {
-        handler.publish(new LogRecord(Level.INFO, LogVerifier.record("t", 0, sequence, 40)));
+        handler.publish(new LogRecord(Level.INFO, RecordFormat.record("t", 0, sequence, 40)));
     }
 
-    private static Process lockHolder(Path log) throws IOException {
+    private static ChildJvm.Running lockHolder(Path log) throws IOException {
         return LockHolder.start(lockFileOf(log));
     }
 

@@ -1,18 +1,17 @@
 package dev.concurrentlog;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.ErrorManager;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
+import dev.concurrentlog.testkit.SizeRule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +40,7 @@ class MultiProcessIT {
         verify(log, expected);
     }
 
+    // two instances per JVM; ConcurrentRotatingFileHandlerTest.twoHandlersAndManyThreadsShareOneFile: in one JVM
     @Test
     void fourJvmsWithTwoHandlerInstancesEachShareOneRotatingFile() throws Exception {
         Path log = dir.resolve("shared.log");
@@ -59,9 +59,9 @@ class MultiProcessIT {
     void fourJvmsCompressingTheirBackupsAtManyRotationsASecondLoseNothing() throws Exception {
         Path log = dir.resolve("shared.log");
         Map<String, Long> expected = writers(log).property("suffix", ".gz").run(4, 4, 10_000, 1);
-        List<Path> files = LogVerifier.filesOldestFirst(log, BACKUPS, ".gz");
+        List<Path> files = LogFiles.oldestFirst(log);
         assertTrue(files.size() > 100, "the test must rotate many times: " + files.size() + " files");
-        LogVerifier.verify(files, expected);
+        LogCheck.verify(files, expected);
         try (var listing = Files.list(dir)) {
             List<String> left = listing.map(path -> path.getFileName().toString())
                     .filter(name -> name.startsWith("shared.log.") && !name.endsWith(".gz")
@@ -70,15 +70,16 @@ class MultiProcessIT {
         }
     }
 
+    // across JVMs; ConcurrentRotatingFileHandlerTest.rotateOnBootRotatesOnceWhenTheGroupStarts: within one JVM
     @Test
     void rotateOnBootRotatesOnlyWhenNoOtherProcessHasTheFileOpen() throws Exception {
         Path log = dir.resolve("boot.log");
-        Files.writeString(log, LogVerifier.record("old", 0, 0, 60) + "\n");
+        Files.writeString(log, RecordFormat.record("old", 0, 0, 60) + "\n");
         WriterJvms writers = writers(log).property("rotateOnBoot", "true");
 
         // This JVM has the file open: a writer starting now joins a running group and must not rotate.
         ConcurrentRotatingFileHandler present = presentHandler(log);
-        present.publish(new LogRecord(Level.INFO, LogVerifier.record("old", 0, 1, 60)));
+        present.publish(new LogRecord(Level.INFO, RecordFormat.record("old", 0, 1, 60)));
         writers.run(1, 1, 10, 1);
         assertFalse(Files.exists(BackupRotator.backup(log, 1)), "rotated although another process had the file open");
         present.close();
@@ -90,12 +91,13 @@ class MultiProcessIT {
         assertEquals(10, Files.readAllLines(log).size());
     }
 
+    // across JVMs; ConcurrentRotatingFileHandlerTest.appendFalseEmptiesTheFileOnlyWhenTheGroupStarts: within one JVM
     @Test
     void appendFalseEmptiesTheFileOnlyWhenNoOtherProcessHasItOpen() throws Exception {
         Path log = dir.resolve("append.log");
         WriterJvms writers = writers(log).property("append", "false");
         ConcurrentRotatingFileHandler present = presentHandler(log);
-        present.publish(new LogRecord(Level.INFO, LogVerifier.record("present", 0, 0, 60)));
+        present.publish(new LogRecord(Level.INFO, RecordFormat.record("present", 0, 0, 60)));
 
         writers.run(1, 1, 10, 1);
         assertEquals(11, Files.readAllLines(log).size(), "a process joining a running group must not empty the file");
@@ -103,45 +105,6 @@ class MultiProcessIT {
 
         writers.run(1, 1, 10, 1);
         assertEquals(10, Files.readAllLines(log).size(), "the first process of a new group empties the file");
-    }
-
-    @Test
-    void interruptWhileWaitingForAnotherProcessLosesNothingAndKeepsTheInterrupt() throws Exception {
-        Path log = dir.resolve("interrupt.log");
-        ConcurrentRotatingFileHandler handler = presentHandler(log);
-        handler.setLockTimeout("2m");
-        handler.publish(new LogRecord(Level.INFO, "opened"));
-        Process holder = LockHolder.start(dir.resolve(".interrupt.log.lock"));
-        try {
-            AtomicBoolean interruptKept = new AtomicBoolean();
-            CountDownLatch publishing = new CountDownLatch(1);
-            Thread waiter = new Thread(() -> {
-                publishing.countDown();
-                handler.publish(new LogRecord(Level.INFO, "from the interrupted thread"));
-                interruptKept.set(Thread.currentThread().isInterrupted());
-            });
-            waiter.start();
-            publishing.await();
-            // the waiter waits for the OS lock until the holder lets go; interrupt it there, twice
-            for (int i = 0; i < 2; i++) {
-                LockHolder.awaitWaiterInThisJvm(dir.resolve(".interrupt.log.lock"));
-                waiter.interrupt();
-            }
-            Thread other = new Thread(() -> handler.publish(new LogRecord(Level.INFO, "from another thread")));
-            other.start();
-            holder.getOutputStream().write('\n');
-            holder.getOutputStream().flush();
-            waiter.join(60_000);
-            other.join(60_000);
-            assertFalse(waiter.isAlive() || other.isAlive(), "publish returned once the other process let go");
-            assertTrue(interruptKept.get(), "the interrupt status survived publish");
-        } finally {
-            holder.destroyForcibly();
-        }
-        handler.close();
-        List<String> lines = Files.readAllLines(log);
-        assertEquals(3, lines.size(), lines.toString());
-        assertTrue(lines.containsAll(List.of("opened", "from the interrupted thread", "from another thread")));
     }
 
     private static ConcurrentRotatingFileHandler presentHandler(Path log) {
@@ -163,9 +126,9 @@ class MultiProcessIT {
     }
 
     private static void verify(Path log, Map<String, Long> expected) throws Exception {
-        var files = LogVerifier.filesOldestFirst(log, BACKUPS);
+        var files = LogFiles.oldestFirst(log);
         assertTrue(files.size() > 20, "the test must rotate many times: " + files.size() + " files");
-        LogVerifier.verify(files, expected);
-        LogVerifier.verifySizes(log, BACKUPS, ROTATE_SIZE, MAX_RECORD);
+        LogCheck.verify(files, expected);
+        SizeRule.verify(log, ROTATE_SIZE, MAX_RECORD);
     }
 }

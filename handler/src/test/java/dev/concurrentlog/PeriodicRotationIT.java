@@ -5,14 +5,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
+import dev.concurrentlog.testkit.ChildJvm;
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class PeriodicRotationIT {
 
     private static final String SUFFIX = ".yyyy-MM-dd-HH-mm";
+    /** The length of a backup's date, {@code 2026-11-26-10-15}. */
+    private static final int DATE_LENGTH = SUFFIX.length() - 1;
     private static final int JVMS = 4;
     private static final int THREADS = 4;
     private static final long ROTATE_SIZE = 256 * 1024;
@@ -51,7 +57,7 @@ class PeriodicRotationIT {
                     group.writers.add(group.jvms.startRunning(properties, group.name + j, THREADS));
                 }
             }
-            groups.forEach(group -> group.writers.forEach(writer -> send(writer, "go")));
+            groups.forEach(group -> group.writers.forEach(writer -> send(writer, ChildJvm.GO)));
             long first = System.currentTimeMillis() / MINUTE * MINUTE + MINUTE;
             // across the second boundary, one JVM of each group is stopped: the others rotate without it
             awaitClock(first + MINUTE - 5_000);
@@ -92,10 +98,10 @@ class PeriodicRotationIT {
 
     private void verify(Group group) throws IOException {
         RotationSuffix suffix = RotationSuffix.parse("suffix", group.suffix, ZoneId.of("UTC"));
-        List<Path> files = oldestFirst(group.log, suffix);
+        List<Path> files = LogFiles.oldestFirst(group.log, DATE_LENGTH);
         Map<String, Long> expected = new HashMap<>();
         group.writers.forEach(writer -> writer.addReturned(expected));
-        LogVerifier.verify(files, expected);
+        LogCheck.verify(files, expected);
 
         List<String> timeBackups = new ArrayList<>();
         long records = 0;
@@ -103,12 +109,14 @@ class PeriodicRotationIT {
             String name = file.getFileName().toString();
             assertTrue(file.equals(group.log) || name.endsWith(suffix.compression().extension),
                     "uncompressed or leftover file " + name);
-            long filePeriod = file.equals(group.log) ? Long.MAX_VALUE : period(group.log, suffix, file);
-            if (!file.equals(group.log) && nameWithoutIndex(group.log, suffix, file)) {
+            Optional<LogFiles.BackupName> backup = LogFiles.backupName(group.log, file, DATE_LENGTH);
+            long filePeriod = backup.isEmpty() ? Long.MAX_VALUE : suffix.periodNamed("." + backup.get().date());
+            if (backup.isPresent() && backup.get().index() == 0) {
                 timeBackups.add(name);
             }
-            for (String line : LogVerifier.readLines(file)) {
-                long logged = LogVerifier.recordTime(line);
+            for (String line : LogFiles.readLines(file)) {
+                RecordFormat.Fields record = RecordFormat.parse(line);
+                long logged = record == null ? -1 : record.time();
                 assertTrue(suffix.periodStart(logged) <= filePeriod,
                         "record of " + logged + " in the earlier file " + name + ": " + line);
                 records++;
@@ -128,41 +136,9 @@ class PeriodicRotationIT {
                 timeBackups);
     }
 
-    /** The log's backups in the order they were written: by minute, each minute's size chain from its highest index. */
-    private static List<Path> oldestFirst(Path log, RotationSuffix suffix) throws IOException {
-        List<Path> backups = new ArrayList<>(BackupRotator.backups(log, suffix));
-        backups.sort(Comparator.comparingLong((Path p) -> period(log, suffix, p))
-                .thenComparing(Comparator.comparingInt((Path p) -> index(log, suffix, p)).reversed()));
-        backups.add(log);
-        return backups;
-    }
-
-    private static long period(Path log, RotationSuffix suffix, Path backup) {
-        return suffix.periodNamed(stripped(log, suffix, backup).substring(0, suffix.dateText(0).length()));
-    }
-
-    private static boolean nameWithoutIndex(Path log, RotationSuffix suffix, Path backup) {
-        return index(log, suffix, backup) == 0;
-    }
-
-    /** The size backup index, 0 for the time backup. */
-    private static int index(Path log, RotationSuffix suffix, Path backup) {
-        String name = stripped(log, suffix, backup);
-        int dateLength = suffix.dateText(0).length();
-        return name.length() == dateLength ? 0 : Integer.parseInt(name.substring(dateLength + 1));
-    }
-
-    /** The name after {@code NAME}, without the compression extension: {@code .2026-11-26-10-15.3}. */
-    private static String stripped(Path log, RotationSuffix suffix, Path backup) {
-        String name = backup.getFileName().toString().substring(log.getFileName().toString().length());
-        String extension = suffix.compression().extension;
-        return !extension.isEmpty() && name.endsWith(extension)
-                ? name.substring(0, name.length() - extension.length()) : name;
-    }
-
     private static void send(WriterJvms.Running writer, String line) {
         try {
-            WriterJvms.send(writer.process(), line);
+            writer.jvm().send(line);
         } catch (IOException e) {
             fail(writer.name() + " does not listen: " + e);
         }

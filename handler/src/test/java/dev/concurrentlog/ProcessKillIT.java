@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +61,7 @@ class ProcessKillIT {
                 for (int t = 0; t < THREADS; t++) {
                     returnedByKilled.put(victim.name() + " T" + t, victim.returned(t));
                 }
-                String stderr = jvms.stderr(victim.name());
+                String stderr = victim.jvm().said();
                 if (stderr.contains("ERROR REPORT")) { // a killed writer has no exit status to tell of its errors
                     reportsOfKilled.add(victim.name() + ": " + stderr.substring(0, Math.min(4000, stderr.length())));
                 }
@@ -77,9 +79,9 @@ class ProcessKillIT {
         Map<String, Long> expected = new HashMap<>();
         live.forEach(writer -> writer.addReturned(expected));
         assertEquals(List.of(), reportsOfKilled, "killed writers reported errors before they died (seed " + seed + ")");
-        List<Path> files = LogVerifier.filesOldestFirst(log, BACKUPS);
+        List<Path> files = LogFiles.oldestFirst(log);
         assertTrue(files.size() > 20, "the writers must rotate many times: " + files.size() + " files");
-        int unfinished = LogVerifier.verifyAfterKills(files, expected, returnedByKilled);
+        long unfinished = LogCheck.verifyAfterKills(files, expected, returnedByKilled, WriterProcess.PAYLOAD);
         System.out.printf("%d kills (seed %d): %d files, %d records of survivors, %d returned by killed writers, "
                 + "%d unfinished lines of killed writers, each on a line of its own%n", KILLS, seed, files.size(),
                 expected.values().stream().mapToLong(Long::longValue).sum(),
@@ -117,8 +119,7 @@ class ProcessKillIT {
         RecordingErrorManager errors = new RecordingErrorManager();
         ConcurrentRotatingFileHandler other = TestHandlers.create(log, errors);
         other.setSuffix(".gz");
-        other.setRotateSize("8m");
-        other.setMaxBackupIndex(1000);
+        TestHandlers.rotateAt(other, "8m", 1000);
         TestHandlers.writeRecords(other, "after", 0, 0, 10);
         other.close();
         errors.assertNoUnexpected();
@@ -130,16 +131,9 @@ class ProcessKillIT {
         }
         assertTrue(names.stream().allMatch(name -> name.equals("gz.log") || name.equals(".gz.log.lock")
                 || name.endsWith(".gz") && !name.startsWith(".")), "raw backups or temporary files left: " + names);
-        List<Path> files = new ArrayList<>();
-        for (int index = 1000; index >= 1; index--) {
-            Path backup = dir.resolve("gz.log." + index + ".gz");
-            if (Files.exists(backup)) {
-                files.add(backup);
-            }
-        }
-        files.add(log);
+        List<Path> files = LogFiles.oldestFirst(log);
         assertTrue(files.size() >= 2, "rotated: " + names);
-        LogVerifier.verifyAfterKills(files, Map.of("after T0", 10L), returnedByKilled);
+        LogCheck.verifyAfterKills(files, Map.of("after T0", 10L), returnedByKilled, WriterProcess.PAYLOAD);
     }
 
     /** Waits until {@code writer} compresses a backup: its temporary file has bytes in it. */
@@ -169,7 +163,7 @@ class ProcessKillIT {
 
     private static WriterJvms.Running start(WriterJvms jvms, Path properties, String name) throws IOException {
         WriterJvms.Running writer = jvms.startRunning(properties, name, THREADS);
-        WriterJvms.send(writer.process(), "go");
+        writer.jvm().go();
         return writer;
     }
 

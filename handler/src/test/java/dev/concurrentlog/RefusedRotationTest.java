@@ -10,6 +10,8 @@ import java.util.logging.ErrorManager;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +50,7 @@ class RefusedRotationTest {
     void refusedRotationKeepsRecordsInTheCurrentFileAndResumesLater() throws IOException {
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
-        handler.setRotateSize("1k");
-        handler.setMaxBackupIndex(2);
+        TestHandlers.rotateAt(handler, "1k", 2);
         Path obstacle = BackupRotator.backup(log, 1);
         Files.createDirectories(obstacle.resolve("inside"));
 
@@ -66,7 +67,7 @@ class RefusedRotationTest {
         timings.rotationRetryNanos = 0;
         writeRecords(handler, "w", 100, 101);
         assertTrue(Files.isRegularFile(obstacle), "rotation resumed");
-        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 2), Map.of("w T0", 101L));
+        LogCheck.verify(LogFiles.oldestFirst(log), Map.of("w T0", 101L));
     }
 
     @Test
@@ -74,8 +75,7 @@ class RefusedRotationTest {
         Path logs = Files.createDirectory(dir.resolve("logs"));
         Path log = logs.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
-        handler.setRotateSize("1k");
-        handler.setMaxBackupIndex(2);
+        TestHandlers.rotateAt(handler, "1k", 2);
         writeRecords(handler, "w", 0, 5);
         try (Unwritable ignored = Unwritable.make(logs)) {
             writeRecords(handler, "w", 5, 100);
@@ -88,6 +88,6 @@ class RefusedRotationTest {
         timings.rotationRetryNanos = 0;
         writeRecords(handler, "w", 100, 101);
         assertTrue(Files.isRegularFile(BackupRotator.backup(log, 1)), "rotation resumed");
-        LogVerifier.verify(LogVerifier.filesOldestFirst(log, 2), Map.of("w T0", 101L));
+        LogCheck.verify(LogFiles.oldestFirst(log), Map.of("w T0", 101L));
     }
 }

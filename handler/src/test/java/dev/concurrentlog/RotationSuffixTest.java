@@ -52,6 +52,7 @@ class RotationSuffixTest {
         assertEquals(".2026-11-25", daily.dateText(start));
     }
 
+    // the periods and names alone; TimeRotationTest.hourlyAcrossTheFallBackInBerlin...: the files the handler writes
     @Test
     void hourlyAcrossTheFallBackInBerlinIsTwoPeriodsWithOneName() {
         // 2026-10-25: 03:00 CEST becomes 02:00 CET; the local hour 02 happens twice
@@ -67,6 +68,7 @@ class RotationSuffixTest {
         assertEquals(first, hourly.previousPeriodStart(second));
     }
 
+    // the periods and names alone; TimeRotationTest.hourlyAcrossTheSpringForwardInBerlin: the files the handler writes
     @Test
     void hourlyAcrossTheSpringForwardInBerlinSkipsTheMissingHour() {
         // 2026-03-29: 02:00 CET becomes 03:00 CEST

@@ -5,6 +5,8 @@ import java.util.logging.ErrorManager;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import dev.concurrentlog.testkit.RecordFormat;
+
 /** Handlers as the tests make them, and the records they write through them. */
 final class TestHandlers {
 
@@ -25,10 +27,16 @@ final class TestHandlers {
         return handler;
     }
 
+    /** Makes {@code handler} rotate at {@code rotateSize}, keeping {@code maxBackupIndex} backups. */
+    static void rotateAt(ConcurrentRotatingFileHandler handler, String rotateSize, int maxBackupIndex) {
+        handler.setRotateSize(rotateSize);
+        handler.setMaxBackupIndex(maxBackupIndex);
+    }
+
     /** Publishes the checksummed records {@code from} (inclusive) to {@code to} of one writer thread. */
     static void writeRecords(ConcurrentRotatingFileHandler handler, String writer, int thread, int from, int to) {
         for (int sequence = from; sequence < to; sequence++) {
-            handler.publish(new LogRecord(Level.INFO, LogVerifier.record(writer, thread, sequence, 40)));
+            handler.publish(new LogRecord(Level.INFO, RecordFormat.record(writer, thread, sequence, 40)));
         }
     }
 }

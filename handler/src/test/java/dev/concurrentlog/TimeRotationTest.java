@@ -1,7 +1,6 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,17 +13,14 @@ import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
+import dev.concurrentlog.testkit.LogFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -80,23 +76,12 @@ class TimeRotationTest {
         return files;
     }
 
+    /** The bytes of a log or backup, decompressed; a zip backup must hold the log under its name, alone. */
     private static byte[] contents(Path file) throws IOException {
-        String name = file.getFileName().toString();
-        if (name.endsWith(".gz")) {
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-                return in.readAllBytes();
-            }
+        if (file.getFileName().toString().endsWith(".zip")) {
+            assertEquals(List.of("server.log"), LogFiles.zipEntryNames(file), "the entries of " + file.getFileName());
         }
-        if (name.endsWith(".zip")) {
-            try (ZipInputStream in = new ZipInputStream(Files.newInputStream(file))) {
-                ZipEntry entry = in.getNextEntry();
-                assertEquals("server.log", entry.getName(), "the entry of " + name);
-                byte[] bytes = in.readAllBytes();
-                assertNull(in.getNextEntry(), "one entry in " + name);
-                return bytes;
-            }
-        }
-        return Files.readAllBytes(file);
+        return LogFiles.readBytes(file);
     }
 
     @Test
@@ -126,6 +111,7 @@ class TimeRotationTest {
                 files());
     }
 
+    // the files written; RotationSuffixTest.hourlyAcrossTheFallBackInBerlin...: the periods and names alone
     @Test
     void hourlyAcrossTheFallBackInBerlinKeepsBothHoursNamedTwo() throws IOException {
         ConcurrentRotatingFileHandler handler = handler(".yyyy-MM-dd-HH", "Europe/Berlin");
@@ -141,6 +127,7 @@ class TimeRotationTest {
                 "server.log", List.of("2026-10-25T02:30:00Z")), files());
     }
 
+    // the files written; RotationSuffixTest.hourlyAcrossTheSpringForwardInBerlin...: the periods and names alone
     @Test
     void hourlyAcrossTheSpringForwardInBerlin() throws IOException {
         ConcurrentRotatingFileHandler handler = handler(".yyyy-MM-dd-HH", "Europe/Berlin");
@@ -153,6 +140,7 @@ class TimeRotationTest {
                 "server.log", List.of("2026-03-29T02:30:00Z")), files());
     }
 
+    // the files written; RotationSuffixTest.daily...InBerlin... and ...InSaoPaulo...: the periods alone
     @Test
     void dailyAcrossBerlinsChangesAndSaoPaulosMidnightChanges() throws IOException {
         ConcurrentRotatingFileHandler berlin = handler(".yyyy-MM-dd", "Europe/Berlin");
@@ -231,6 +219,7 @@ class TimeRotationTest {
         assertEquals(List.of("2026-11-20T14:00:00Z"), files.get("other.log.2026-11-20"));
     }
 
+    // time rotation of a stale file; ConcurrentRotatingFileHandlerTest.rotateOnBootWithATimeSuffix...: rotateOnBoot
     @Test
     void aStaleFileAtStartRotatesOnceNamedByItsLastModifiedTime() throws IOException {
         log = dir.resolve("server.log");
@@ -260,8 +249,7 @@ class TimeRotationTest {
     @Test
     void sizeRotationsWithinAPeriodFillTheDatedChainAsWildFlyNamesIt() throws IOException {
         ConcurrentRotatingFileHandler handler = handler(".yyyy-MM-dd", "UTC");
-        handler.setRotateSize("100");
-        handler.setMaxBackupIndex(2);
+        TestHandlers.rotateAt(handler, "100", 2);
         String padding = " " + "x".repeat(50); // each record 72 bytes: one a file
         for (int minute = 10; minute < 15; minute++) {
             publish(handler, "2026-11-20T10:" + minute + ":00Z", padding);
@@ -293,8 +281,7 @@ class TimeRotationTest {
     void maxHistoryKeepsTheBackupsOfTheLastPeriodsInEveryForm() throws IOException {
         ConcurrentRotatingFileHandler handler = handler(".yyyy-MM-dd", "UTC");
         handler.setMaxHistory(2);
-        handler.setRotateSize("100");
-        handler.setMaxBackupIndex(5);
+        TestHandlers.rotateAt(handler, "100", 5);
         Files.writeString(dir.resolve("server.log.2026-11-19.gz"), "an old compressed backup");
         Files.writeString(dir.resolve("server.log.2026-11-19.3"), "an old size backup");
         Files.writeString(dir.resolve("server.log.unrelated"), "not a backup");
@@ -326,8 +313,7 @@ class TimeRotationTest {
         for (String extension : List.of(".gz", ".zip")) {
             dir = Files.createDirectories(dir.resolve(extension.substring(1)));
             ConcurrentRotatingFileHandler handler = handler(".yyyy-MM-dd" + extension, "UTC");
-            handler.setRotateSize("2k");
-            handler.setMaxBackupIndex(100);
+            TestHandlers.rotateAt(handler, "2k", 100);
             StringBuilder written = new StringBuilder();
             for (int day = 20; day <= 22; day++) {
                 for (int i = 0; i < 100; i++) {

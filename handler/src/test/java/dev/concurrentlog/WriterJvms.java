@@ -1,23 +1,18 @@
 package dev.concurrentlog;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.concurrentlog.testkit.ChildJvm;
 
 /** Starts {@link WriterProcess} JVMs configured by a logging.properties, starts them together and waits for them. */
 final class WriterJvms {
@@ -78,67 +73,57 @@ final class WriterJvms {
      */
     Map<String, Long> run(int jvms, int threads, int records, int loggersPerJvm) throws Exception {
         Path properties = loggingProperties(loggersPerJvm);
-        List<Process> processes = new ArrayList<>();
+        List<ChildJvm.Running> writers = new ArrayList<>();
         Map<String, Long> expected = new LinkedHashMap<>();
         try {
             for (int j = 0; j < jvms; j++) {
                 String writer = "p" + j;
-                processes.add(start(properties, writer, threads, records, loggersPerJvm));
+                writers.add(start(properties, writer, threads, records, loggersPerJvm, null));
                 for (int t = 0; t < threads; t++) {
                     expected.put(writer + " T" + t, (long) records);
                 }
             }
-            for (Process process : processes) {
-                BufferedReader out = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                assertEquals("ready", out.readLine(), "writer did not start: " + stderr(processes.indexOf(process)));
+            for (ChildJvm.Running writer : writers) {
+                writer.awaitReady();
             }
-            for (Process process : processes) {
-                OutputStream in = process.getOutputStream();
-                in.write("go\n".getBytes(StandardCharsets.UTF_8));
-                in.flush();
+            for (ChildJvm.Running writer : writers) {
+                writer.go();
             }
-            for (int j = 0; j < processes.size(); j++) {
-                Process process = processes.get(j);
-                assertTrue(process.waitFor(5, TimeUnit.MINUTES), "writer p" + j + " did not finish in 5 minutes");
-                assertEquals(0, process.exitValue(), "writer p" + j + " failed: " + stderr(j));
+            for (ChildJvm.Running writer : writers) {
+                writer.awaitSuccess(Duration.ofMinutes(5));
             }
         } finally {
-            processes.forEach(Process::destroyForcibly);
+            writers.forEach(ChildJvm.Running::kill);
         }
         return expected;
     }
 
-    private Process start(Path properties, String writer, int threads, int records, int loggers) throws IOException {
-        return start(properties, writer, threads, records, loggers, null);
-    }
-
     /**
      * Starts one writer JVM ({@link WriterProcess}); with a progress file it reports how many of its publish calls
-     * returned. Records -1 writes until {@link #send(Process, String) told} a second line.
+     * returned. Records -1 writes until told {@link ChildJvm#STOP}.
      */
-    Process start(Path properties, String writer, int threads, int records, int loggers, Path progress)
-            throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                "-Dlogging.configuration=" + properties.toUri(),
-                "-Dexpected.logmanager.version=" + System.getProperty("expected.logmanager.version", ""),
-                "-cp", System.getProperty("java.class.path")));
-        command.addAll(jvmOptions);
-        command.addAll(List.of(WriterProcess.class.getName(),
+    private ChildJvm.Running start(Path properties, String writer, int threads, int records, int loggers,
+            Path progress) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of(
                 writer, Integer.toString(threads), Integer.toString(records), Integer.toString(loggers)));
         if (progress != null) {
-            command.add(progress.toString());
+            arguments.add(progress.toString());
         }
-        return new ProcessBuilder(command)
-                .redirectError(dir.resolve("stderr-" + writer + ".txt").toFile())
-                .start();
+        ChildJvm jvm = ChildJvm.of(WriterProcess.class).named("writer " + writer)
+                .jvmOption("-Xmx256m")
+                .systemProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager")
+                .systemProperty("logging.configuration", properties.toUri().toString())
+                .systemProperty("expected.logmanager.version", System.getProperty("expected.logmanager.version", ""));
+        jvmOptions.forEach(jvm::jvmOption);
+        return jvm.args(arguments.toArray(String[]::new)).stderrTo(dir.resolve("stderr-" + writer + ".txt")).start();
     }
 
     /** A writer JVM that writes until told to stop, and the file where its threads count their returned publishes. */
-    record Running(String name, Process process, MappedByteBuffer progress, int threads) {
+    record Running(String name, ChildJvm.Running jvm, MappedByteBuffer progress, int threads) {
+
+        Process process() {
+            return jvm.process();
+        }
 
         long returned(int thread) {
             return progress.getLong(thread * Long.BYTES);
@@ -161,8 +146,8 @@ final class WriterJvms {
     }
 
     /**
-     * Starts a writer JVM of {@code threads} threads that writes until {@link #send(Process, String) told} a line,
-     * counting its returned publish calls in a progress file, and waits until it is ready; it starts on "go".
+     * Starts a writer JVM of {@code threads} threads that writes until told {@link ChildJvm#STOP}, counting its
+     * returned publish calls in a progress file, and waits until it is ready; it starts on {@link ChildJvm#GO}.
      */
     Running startRunning(Path properties, String writer, int threads) throws IOException {
         Path progressFile = dir.resolve(writer + ".progress");
@@ -171,40 +156,14 @@ final class WriterJvms {
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             progress = channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) threads * Long.BYTES);
         }
-        Process process = start(properties, writer, threads, -1, 1, progressFile);
-        awaitReady(process, writer);
-        return new Running(writer, process, progress, threads);
+        ChildJvm.Running jvm = start(properties, writer, threads, -1, 1, progressFile);
+        jvm.awaitReady();
+        return new Running(writer, jvm, progress, threads);
     }
 
     /** Stops a running writer with the line it waits for, and checks that it exits cleanly. */
     void stop(Running writer) throws IOException, InterruptedException {
-        send(writer.process(), "stop");
-        assertTrue(writer.process().waitFor(2, TimeUnit.MINUTES), writer.name() + " did not stop");
-        assertEquals(0, writer.process().exitValue(), writer.name() + " failed: " + stderr(writer.name()));
-    }
-
-    /** Waits for the writer's {@code ready} line. */
-    void awaitReady(Process process, String writer) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals("ready", out.readLine(), "writer " + writer + " did not start: " + stderr(writer));
-    }
-
-    /** Sends one line to the writer's standard input. */
-    static void send(Process process, String line) throws IOException {
-        OutputStream in = process.getOutputStream();
-        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        in.flush();
-    }
-
-    private String stderr(int jvm) {
-        return stderr("p" + jvm);
-    }
-
-    String stderr(String writer) {
-        try {
-            return Files.readString(dir.resolve("stderr-" + writer + ".txt"));
-        } catch (IOException e) {
-            return "(no stderr: " + e + ")";
-        }
+        writer.jvm().stop();
+        writer.jvm().awaitSuccess(Duration.ofMinutes(2));
     }
 }

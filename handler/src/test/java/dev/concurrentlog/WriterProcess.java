@@ -1,11 +1,8 @@
 package dev.concurrentlog;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -14,21 +11,24 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
+import dev.concurrentlog.testkit.ParentLink;
+import dev.concurrentlog.testkit.RecordFormat;
+
 /**
  * A writer JVM for the multi-process tests. It is configured only through a jboss-logmanager
  * {@code logging.properties} (the parent passes {@code -Dlogging.configuration}), so it also proves that route. It
  * logs to the loggers {@code writer.h0}, {@code writer.h1}, ... (one handler instance each, all on the same file).
  * <p>
- * Arguments: writer id, threads, records per thread, number of loggers, and optionally a progress file. It prints
- * {@code ready}, waits for a line on standard input so that all writers start together, writes, and exits 0 (or 3 if
- * its error manager saw a report).
+ * Arguments: writer id, threads, records per thread, number of loggers, and optionally a progress file. It tells the
+ * parent {@code ready}, waits for its {@code go} so that all writers start together, writes, and exits 0 (or 3 if its
+ * error manager saw a report): the line protocol of {@link dev.concurrentlog.testkit.ChildJvm}.
  * <p>
  * With a progress file, each thread stores in it, memory-mapped, how many of its publish calls have returned (a long
  * at offset 8 x thread); the kernel keeps what was stored even if the JVM is killed. Records per thread -1 means:
- * write until a second line arrives on standard input.
+ * write until the parent says {@code stop}.
  * <p>
  * System properties: {@code writer.pauseMicros}, a pause after each record (a steady, low rate for runs that last
- * minutes); {@code writer.timed=true}, records that carry the time they were logged ({@link LogVerifier#timedRecord}).
+ * minutes); {@code writer.timed=true}, records that carry the time they were logged ({@link RecordFormat#timedRecord}).
  */
 public final class WriterProcess {
 
@@ -62,10 +62,8 @@ public final class WriterProcess {
                 System.exit(6);
             }
         }
-        System.out.println("ready");
-        System.out.flush();
-        BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        input.readLine();
+        ParentLink.ready();
+        ParentLink.await();
         AtomicBoolean stop = new AtomicBoolean();
         long pauseNanos = Long.getLong("writer.pauseMicros", 0) * 1000;
         boolean timed = Boolean.getBoolean("writer.timed");
@@ -76,8 +74,8 @@ public final class WriterProcess {
             Thread worker = new Thread(() -> {
                 Logger logger = loggers[thread % loggerCount];
                 for (int sequence = 0; records < 0 ? !stop.get() : sequence < records; sequence++) {
-                    logger.info(timed ? LogVerifier.timedRecord(writer, thread, sequence, System.currentTimeMillis())
-                            : LogVerifier.record(writer, thread, sequence, PAYLOAD));
+                    logger.info(timed ? RecordFormat.timedRecord(writer, thread, sequence, System.currentTimeMillis())
+                            : RecordFormat.record(writer, thread, sequence, PAYLOAD));
                     if (progress != null) {
                         progress.putLong(thread * Long.BYTES, sequence + 1L);
                     }
@@ -90,7 +88,7 @@ public final class WriterProcess {
             started.add(worker);
         }
         if (records < 0) {
-            input.readLine();
+            ParentLink.await();
             stop.set(true);
         }
         for (Thread worker : started) {
@@ -101,7 +99,7 @@ public final class WriterProcess {
                 handler.close(); // as a server's stop does: buffered records written, backups compressed
             }
         }
-        System.out.println("done");
+        ParentLink.tell("done");
         System.exit(CountingErrorManager.count() == 0 ? 0 : 3);
     }
 

@@ -3,13 +3,10 @@ package dev.concurrentlog.it;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The demo's load: {@code DemoLoad THREADS RECORDS NAME=URL...} asks every server at once to log RECORDS records from
- * each of THREADS threads, and prints how long it took.
+ * each of THREADS threads (the writer is the server's NAME), and prints how long it took.
  */
 public final class DemoLoad {
 
@@ -21,22 +18,8 @@ public final class DemoLoad {
             String[] server = args[i].split("=", 2);
             servers.add(new LoadClient(server[0], URI.create(server[1])));
         }
-        ExecutorService clients = Executors.newFixedThreadPool(servers.size());
         long start = System.nanoTime();
-        try {
-            List<Future<Object>> loads = new ArrayList<>();
-            for (LoadClient server : servers) {
-                loads.add(clients.submit(() -> {
-                    server.load(server.server(), threads, records);
-                    return null;
-                }));
-            }
-            for (Future<Object> load : loads) {
-                load.get();
-            }
-        } finally {
-            clients.shutdownNow();
-        }
+        LoadClient.loadAtOnce(servers, "", threads, records);
         double seconds = (System.nanoTime() - start) / 1e9;
         long total = (long) servers.size() * threads * records;
         System.out.printf("%d servers x %d threads x %d records = %d records logged in %.1f s (%.0f records/s)%n",

@@ -6,6 +6,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import dev.concurrentlog.it.app.LoadServlet;
+import dev.concurrentlog.testkit.LineLayout;
+import dev.concurrentlog.testkit.LogCheck;
 
 /** Asks a server's {@code LoadServlet} to log records, and checks that it logged them all. */
 public final class LoadClient {
@@ -16,7 +25,7 @@ public final class LoadClient {
     private final URI base;
 
     /**
-     * @param server names the server in failure messages
+     * @param server names the server in failure messages, and the load's writer in {@link #loadAtOnce}
      * @param base   the application's root, e.g. {@code http://127.0.0.1:28080/load/}
      */
     public LoadClient(String server, URI base) {
@@ -26,6 +35,11 @@ public final class LoadClient {
 
     public static LoadClient onPort(String server, int httpPort) {
         return new LoadClient(server, URI.create("http://127.0.0.1:" + httpPort + "/load/"));
+    }
+
+    /** A check of the load's records in a log WildFly's {@code PATTERN} formatter wrote, among the server's lines. */
+    public static LogCheck logCheck() {
+        return new LogCheck(LineLayout.wildFlyPattern(LoadServlet.CATEGORY));
     }
 
     /** Logs {@code records} records from each of {@code threads} threads as {@code writer}, waiting until done. */
@@ -43,8 +57,52 @@ public final class LoadClient {
         return server;
     }
 
+    /**
+     * Has every server {@link #load} at once, each as the writer {@code <server><writerSuffix>}, and waits until all
+     * are done.
+     */
+    public static void loadAtOnce(List<LoadClient> servers, String writerSuffix, int threads, int records)
+            throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(servers.size());
+        try {
+            List<Future<Object>> loads = new ArrayList<>();
+            for (LoadClient client : servers) {
+                loads.add(clients.submit(() -> {
+                    client.load(client.server() + writerSuffix, threads, records);
+                    return null;
+                }));
+            }
+            for (Future<Object> load : loads) {
+                load.get();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /**
+     * Three rounds of {@link #loadAtOnce}: one now, one just before the next minute boundary of the real clock, one
+     * just after it; the writers are {@code <server>-<round>}.
+     *
+     * @return the writers, each of {@code threads} threads of {@code records} records
+     */
+    public static List<String> roundsAcrossTheNextMinute(List<LoadClient> servers, int threads, int records)
+            throws Exception {
+        long boundary = System.currentTimeMillis() / 60_000 * 60_000 + 60_000;
+        long[] rounds = {0, boundary - 2_000, boundary + 1_000};
+        List<String> writers = new ArrayList<>();
+        for (int round = 0; round < rounds.length; round++) {
+            awaitClock(rounds[round]);
+            loadAtOnce(servers, "-" + round, threads, records);
+            for (LoadClient client : servers) {
+                writers.add(client.server() + "-" + round);
+            }
+        }
+        return writers;
+    }
+
     /** Waits until the wall clock reaches {@code millis}: time rotation happens at the real clock's boundaries. */
-    public static void awaitClock(long millis) {
+    private static void awaitClock(long millis) {
         for (long left; (left = millis - System.currentTimeMillis()) > 0; ) {
             java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
                     Math.min(left, 500)));

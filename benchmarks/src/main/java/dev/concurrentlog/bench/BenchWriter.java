@@ -1,21 +1,24 @@
 package dev.concurrentlog.bench;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.concurrentlog.testkit.ParentLink;
+import dev.concurrentlog.testkit.RecordFormat;
+
 /**
  * One writer process: {@code BenchWriter WRITER FILE ID THREADS RECORDS}. First it warms up: the same writer, from the
  * same threads, writes into {@code warmup.log} beside FILE for {@link #WARM_UP_NANOS} (every process of the run at once,
  * so the JIT has compiled the contended paths before anything is timed). Then it opens the sink on FILE, prints
- * {@code ready}, waits for a line on standard input (so all processes start together), writes RECORDS records from each
- * of THREADS threads, closes the sink and prints {@code done}.
+ * {@code ready}, waits for {@code go} on standard input (so all processes start together), writes RECORDS records from
+ * each of THREADS threads, closes the sink and prints {@code done}.
  */
 public final class BenchWriter {
+
+    /** The payload of a record: with writer, thread, sequence and CRC, a record is about 160 bytes. */
+    static final int PAYLOAD = 140;
 
     /** How long each process writes before it is timed; the same for every writer. */
     static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -31,13 +34,12 @@ public final class BenchWriter {
                 System.nanoTime() + WARM_UP_NANOS);
         warmUp.close();
         Sink sink = writer.open(file);
-        System.out.println("ready");
-        System.out.flush();
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        ParentLink.ready();
+        ParentLink.await();
         failures.addAll(write(sink, id, threads, records, Long.MAX_VALUE));
         sink.close();
         failures.forEach(Throwable::printStackTrace);
-        System.out.println("done");
+        ParentLink.tell("done");
         System.exit(failures.isEmpty() ? 0 : 1);
     }
 
@@ -58,7 +60,7 @@ public final class BenchWriter {
                         if (timed && System.nanoTime() - deadline > 0) {
                             return;
                         }
-                        sink.write(Records.record(id, thread, sequence));
+                        sink.write(RecordFormat.record(id, thread, sequence, PAYLOAD));
                     }
                 } catch (Throwable e) {
                     synchronized (failures) {

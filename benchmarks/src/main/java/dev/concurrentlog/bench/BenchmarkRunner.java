@@ -1,18 +1,18 @@
 package dev.concurrentlog.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import dev.concurrentlog.testkit.ChildJvm;
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
 
 /**
  * Runs every writer for every number of processes and threads, each run into a fresh file, and reports records/s,
@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 public final class BenchmarkRunner {
 
     /** One measured run. */
-    record Result(Writer writer, int processes, int threads, long records, double seconds, Records.Integrity integrity) {
+    record Result(Writer writer, int processes, int threads, long records, double seconds, LogCheck.Result integrity) {
         double recordsPerSecond() {
             return records / seconds;
         }
@@ -70,53 +70,39 @@ public final class BenchmarkRunner {
         deleteTree(dir);
         Files.createDirectories(dir);
         Path log = dir.resolve("bench.log");
-        List<Process> started = new ArrayList<>();
+        List<ChildJvm.Running> started = new ArrayList<>();
         try {
             for (int p = 0; p < processes; p++) {
-                started.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m", "-cp", System.getProperty("java.class.path"), BenchWriter.class.getName(),
-                        writer.name(), log.toString(), "p" + p, Integer.toString(threads), Integer.toString(perThread))
-                        .redirectError(dir.resolve("stderr-p" + p + ".txt").toFile()).start());
+                started.add(ChildJvm.of(BenchWriter.class).named(writer + " writer p" + p).jvmOption("-Xmx256m")
+                        .args(writer.name(), log.toString(), "p" + p, Integer.toString(threads),
+                                Integer.toString(perThread))
+                        .stderrTo(dir.resolve("stderr-p" + p + ".txt")).start());
             }
-            List<BufferedReader> outputs = new ArrayList<>();
-            for (Process process : started) {
-                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8));
-                expect(out, "ready", writer, dir);
-                outputs.add(out);
+            for (ChildJvm.Running process : started) {
+                process.awaitLine(ChildJvm.READY); // a peer may print its own status lines first
             }
             long start = System.nanoTime();
-            for (Process process : started) {
-                OutputStream in = process.getOutputStream();
-                in.write('\n');
-                in.flush();
+            for (ChildJvm.Running process : started) {
+                process.go();
             }
-            for (int p = 0; p < started.size(); p++) {
-                expect(outputs.get(p), "done", writer, dir);
+            for (ChildJvm.Running process : started) {
+                process.awaitLine("done");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            for (Process process : started) {
-                if (!process.waitFor(1, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                    throw new IllegalStateException(writer + " writer failed; see " + dir);
-                }
+            for (ChildJvm.Running process : started) {
+                process.awaitSuccess(Duration.ofMinutes(1));
             }
-            Records.Integrity integrity = Records.check(log, processes, threads, perThread);
+            LogCheck check = new LogCheck();
+            for (int p = 0; p < processes; p++) {
+                check.expectWriter("p" + p, threads, perThread);
+            }
+            LogCheck.Result integrity = check.check(LogFiles.oldestFirst(log));
             Result result = new Result(writer, processes, threads, (long) processes * threads * perThread, seconds,
                     integrity);
             deleteTree(dir);
             return result;
         } finally {
-            started.forEach(Process::destroyForcibly);
-        }
-    }
-
-    private static void expect(BufferedReader out, String word, Writer writer, Path dir) throws IOException {
-        String line;
-        while ((line = out.readLine()) != null && !line.equals(word)) {
-            // a peer may print its own status lines first
-        }
-        if (line == null) {
-            throw new IllegalStateException(writer + " writer ended before \"" + word + "\"; see " + dir);
+            started.forEach(ChildJvm.Running::kill);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 
 import dev.concurrentlog.ConcurrentRotatingFileHandler;
+import dev.concurrentlog.testkit.RecordFormat;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.formatters.PatternFormatter;
 import org.jboss.logmanager.handlers.FileHandler;
@@ -42,7 +43,7 @@ import org.openjdk.jmh.infra.Blackhole;
 public class PublishCost {
 
     /** The message of every record: the multi-process benchmark's record text. */
-    private static final String MESSAGE = Records.record("jmh", 0, 0);
+    private static final String MESSAGE = RecordFormat.record("jmh", 0, 0, BenchWriter.PAYLOAD);
 
     @Param({"CRH_AUTOFLUSH_TRUE", "CRH_AUTOFLUSH_FALSE", "JBOSS_FILE_HANDLER", "FORMAT_ONLY"})
     public String subject;

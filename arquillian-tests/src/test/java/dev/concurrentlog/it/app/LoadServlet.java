@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 
+import dev.concurrentlog.testkit.RecordFormat;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,7 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Logs load: {@code GET /load?writer=NAME&threads=T&records=N[&payload=P]} logs N records from each of T threads to
- * the category {@value #CATEGORY}, waits for them, and answers with the number of records logged.
+ * the category {@value #CATEGORY}, waits for them, and answers with the number of records logged. The deployment
+ * carries it and {@link RecordFormat}, nothing else.
  */
 @WebServlet("/load")
 public class LoadServlet extends HttpServlet {
@@ -32,7 +34,7 @@ public class LoadServlet extends HttpServlet {
             int thread = t;
             Thread worker = new Thread(() -> {
                 for (int sequence = 0; sequence < records; sequence++) {
-                    LOG.info(RecordText.of(writer, thread, sequence, payload));
+                    LOG.info(RecordFormat.record(writer, thread, sequence, payload));
                 }
             }, "load-" + writer + "-" + t);
             worker.start();

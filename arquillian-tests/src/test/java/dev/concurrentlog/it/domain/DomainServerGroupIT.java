@@ -3,19 +3,17 @@ package dev.concurrentlog.it.domain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import dev.concurrentlog.it.LoadClient;
 import dev.concurrentlog.it.Management;
-import dev.concurrentlog.it.SharedLogCheck;
 import dev.concurrentlog.it.app.LoadServlet;
-import dev.concurrentlog.it.app.RecordText;
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
+import dev.concurrentlog.testkit.SizeRule;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.container.test.api.TargetsContainer;
@@ -40,11 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DomainServerGroupIT {
 
     private static final String HANDLER = "SHARED";
+    /** The length of a backup's date, {@code 2026-11-26-10-15}. */
+    private static final int DATE_LENGTH = "yyyy-MM-dd-HH-mm".length();
 
     @Deployment(testable = false)
     @TargetsContainer("main-server-group")
     static WebArchive loadApplication() {
-        return ShrinkWrap.create(WebArchive.class, "load.war").addClasses(LoadServlet.class, RecordText.class);
+        return ShrinkWrap.create(WebArchive.class, "load.war").addClasses(LoadServlet.class, RecordFormat.class);
     }
 
     private ModelControllerClient client;
@@ -65,6 +65,7 @@ class DomainServerGroupIT {
         }
     }
 
+    // one handler configured once in the group's profile; TwoStandaloneServersIT: each server configured on its own
     @Test
     void bothServersOfTheGroupShareOneRotatingFile() throws Exception {
         Path dir = Files.createDirectories(Path.of(System.getProperty("shared.log.dir"), "domain"));
@@ -73,36 +74,16 @@ class DomainServerGroupIT {
                 "maxBackupIndex", "1000"));
         profile.addLogger(LoadServlet.CATEGORY, HANDLER);
 
-        LoadClient one = LoadClient.onPort("server-one", Integer.getInteger("server-one.http.port"));
-        LoadClient two = LoadClient.onPort("server-two", Integer.getInteger("server-two.http.port"));
-        ExecutorService clients = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<Object>> loads = List.of(
-                    clients.submit(() -> {
-                        one.load("server-one", 4, 5_000);
-                        return null;
-                    }),
-                    clients.submit(() -> {
-                        two.load("server-two", 4, 5_000);
-                        return null;
-                    }));
-            for (Future<Object> load : loads) {
-                load.get();
-            }
-        } finally {
-            clients.shutdownNow();
-        }
+        LoadClient.loadAtOnce(servers(), "", 4, 5_000);
 
-        List<Path> files = SharedLogCheck.filesOldestFirst(log, 1000);
+        List<Path> files = LogFiles.oldestFirst(log);
         assertTrue(files.size() > 20, "the shared file rotated many times: " + files.size() + " files");
-        SharedLogCheck.Summary summary = SharedLogCheck.check(files,
-                Map.of("server-one", new int[] {4, 5_000}, "server-two", new int[] {4, 5_000}));
-        assertTrue(summary.ok(), summary.problems() + "\n" + summary.table());
-        for (Path file : files) {
-            assertTrue(Files.size(file) <= 64 * 1024, file + " is over rotateSize 64k: " + Files.size(file));
-        }
+        LoadClient.logCheck().expectWriter("server-one", 4, 5_000).expectWriter("server-two", 4, 5_000).check(files)
+                .assertOk();
+        SizeRule.verifyAtMost(files, 64 * 1024);
     }
 
+    // the group's servers at once; StandaloneServerIT.switchedLiveToAPerMinuteGzSuffix...: one server, set live
     @Test
     void bothServersShareOnePerMinuteGzFileAcrossABoundary() throws Exception {
         Path dir = Files.createDirectories(Path.of(System.getProperty("shared.log.dir"), "domain-timed"));
@@ -111,37 +92,19 @@ class DomainServerGroupIT {
                 "timeZone", "UTC", "rotateSize", "0"));
         profile.addLogger(LoadServlet.CATEGORY, HANDLER);
 
-        LoadClient one = LoadClient.onPort("server-one", Integer.getInteger("server-one.http.port"));
-        LoadClient two = LoadClient.onPort("server-two", Integer.getInteger("server-two.http.port"));
-        long boundary = System.currentTimeMillis() / 60_000 * 60_000 + 60_000;
         // both servers log at once: a round now, one just before the boundary of the real clock, one after it
-        long[] rounds = {0, boundary - 2_000, boundary + 1_000};
-        Map<String, int[]> expected = new HashMap<>();
-        ExecutorService clients = Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < rounds.length; round++) {
-                LoadClient.awaitClock(rounds[round]);
-                List<Future<Object>> loads = new ArrayList<>();
-                for (LoadClient server : List.of(one, two)) {
-                    String writer = server.server() + "-" + round;
-                    expected.put(writer, new int[] {4, 2_000});
-                    loads.add(clients.submit(() -> {
-                        server.load(writer, 4, 2_000);
-                        return null;
-                    }));
-                }
-                for (Future<Object> load : loads) {
-                    load.get();
-                }
-            }
-        } finally {
-            clients.shutdownNow();
-        }
+        List<String> writers = LoadClient.roundsAcrossTheNextMinute(servers(), 4, 2_000);
 
-        List<Path> files = SharedLogCheck.awaitCompressed(log);
+        List<Path> files = LogFiles.awaitCompressed(log, DATE_LENGTH, ".gz", Duration.ofMinutes(1));
         assertTrue(files.size() >= 2 && files.get(0).getFileName().toString().endsWith(".gz"),
                 "rotated once at the boundary and compressed: " + files);
-        SharedLogCheck.Summary summary = SharedLogCheck.check(files, expected);
-        assertTrue(summary.ok(), summary.problems() + "\n" + summary.table());
+        LogCheck check = LoadClient.logCheck();
+        writers.forEach(writer -> check.expectWriter(writer, 4, 2_000));
+        check.check(files).assertOk();
+    }
+
+    private static List<LoadClient> servers() {
+        return List.of(LoadClient.onPort("server-one", Integer.getInteger("server-one.http.port")),
+                LoadClient.onPort("server-two", Integer.getInteger("server-two.http.port")));
     }
 }

@@ -3,8 +3,8 @@ package dev.concurrentlog.it.standalone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -13,9 +13,11 @@ import java.util.concurrent.Future;
 
 import dev.concurrentlog.it.LoadClient;
 import dev.concurrentlog.it.Management;
-import dev.concurrentlog.it.SharedLogCheck;
 import dev.concurrentlog.it.app.LoadServlet;
-import dev.concurrentlog.it.app.RecordText;
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
+import dev.concurrentlog.testkit.SizeRule;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.container.test.api.TargetsContainer;
@@ -46,7 +48,7 @@ class StandaloneServerIT {
     @Deployment(name = "load", testable = false)
     @TargetsContainer("sa1")
     static WebArchive loadApplication() {
-        return ShrinkWrap.create(WebArchive.class, "load.war").addClasses(LoadServlet.class, RecordText.class);
+        return ShrinkWrap.create(WebArchive.class, "load.war").addClasses(LoadServlet.class, RecordFormat.class);
     }
 
     @ArquillianResource
@@ -74,6 +76,7 @@ class StandaloneServerIT {
         management.addLogger(LoadServlet.CATEGORY, HANDLER);
     }
 
+    // one server, and every backup full: each rotation once, when due; the two-server tests check the upper bound
     @Test
     void everyRecordArrivesIntactAndTheFileRotatesAtTheConfiguredSize() throws Exception {
         Path log = dir.resolve("shared.log");
@@ -81,17 +84,10 @@ class StandaloneServerIT {
 
         sa1.load("sa1", 4, 2_000);
 
-        List<Path> files = SharedLogCheck.filesOldestFirst(log, 1000);
+        List<Path> files = LogFiles.oldestFirst(log);
         assertTrue(files.size() > 10, "rotated: " + files);
-        SharedLogCheck.Summary summary = SharedLogCheck.check(files, Map.of("sa1", new int[] {4, 2_000}));
-        assertTrue(summary.ok(), summary.problems() + "\n" + summary.table());
-        for (Path file : files) {
-            long size = Files.size(file);
-            assertTrue(size <= 64 * 1024, file + " is " + size + " bytes, over rotateSize 64k");
-            if (!file.equals(log)) {
-                assertTrue(size > 64 * 1024 - 300, file + " is only " + size + " bytes: rotated early or twice");
-            }
-        }
+        LoadClient.logCheck().expectWriter("sa1", 4, 2_000).check(files).assertOk();
+        SizeRule.verify(log, 64 * 1024, 300);
     }
 
     @Test
@@ -102,9 +98,9 @@ class StandaloneServerIT {
         sa1.load("sa1", 2, 1_000);
 
         for (int index = 1; index <= 3; index++) {
-            assertTrue(Files.isRegularFile(SharedLogCheck.backup(log, index)), "backup " + index);
+            assertTrue(Files.isRegularFile(LogFiles.backup(log, index)), "backup " + index);
         }
-        assertFalse(Files.exists(SharedLogCheck.backup(log, 4)), "backup 4 must not exist with maxBackupIndex 3");
+        assertFalse(Files.exists(LogFiles.backup(log, 4)), "backup 4 must not exist with maxBackupIndex 3");
     }
 
     @Test
@@ -126,44 +122,38 @@ class StandaloneServerIT {
         } finally {
             load.shutdownNow();
         }
-        List<Path> files = new ArrayList<>(SharedLogCheck.filesOldestFirst(first, 600));
-        files.addAll(SharedLogCheck.filesOldestFirst(second, 600));
-        assertTrue(Files.exists(SharedLogCheck.backup(first, 1)), "the new rotateSize took effect without a reload");
+        List<Path> files = new ArrayList<>(LogFiles.oldestFirst(first));
+        files.addAll(LogFiles.oldestFirst(second));
+        assertTrue(Files.exists(LogFiles.backup(first, 1)), "the new rotateSize took effect without a reload");
         assertTrue(Files.exists(second), "the new fileName took effect without a reload");
-        SharedLogCheck.Summary summary = SharedLogCheck.check(files, Map.of("live", new int[] {4, 5_000}));
-        assertTrue(summary.ok(), summary.problems() + "\n" + summary.table());
+        LoadClient.logCheck().expectWriter("live", 4, 5_000).check(files).assertOk();
     }
 
     /** Waits until the first backup exists (the 32k rotate size is live) or the load ends. */
     private static void awaitBackup(Path log, Future<?> running) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!Files.exists(SharedLogCheck.backup(log, 1)) && !running.isDone() && System.nanoTime() < deadline) {
+        while (!Files.exists(LogFiles.backup(log, 1)) && !running.isDone() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
     }
 
+    // one server, the suffix set live; DomainServerGroupIT.bothServersShareOnePerMinuteGz...: two servers at once
     @Test
     void switchedLiveToAPerMinuteGzSuffixRotatesAtTheBoundaryAndCompresses() throws Exception {
         Path log = dir.resolve("timed.log");
         addHandlerAndLogger(Map.of("fileName", log.toString(), "rotateSize", "0", "timeZone", "UTC"));
-        Map<String, int[]> expected = new HashMap<>();
         sa1.load("before", 2, 200);
-        expected.put("before", new int[] {2, 200});
+        LogCheck check = LoadClient.logCheck().expectWriter("before", 2, 200);
 
         management.putProperty(HANDLER, "suffix", ".yyyy-MM-dd-HH-mm.gz");
-        long boundary = System.currentTimeMillis() / 60_000 * 60_000 + 60_000;
         // a round (a writer of its own) at once, one just before the boundary of the real clock, one after it
-        long[] rounds = {0, boundary - 2_000, boundary + 1_000};
-        for (int round = 0; round < rounds.length; round++) {
-            LoadClient.awaitClock(rounds[round]);
-            sa1.load("round" + round, 2, 100);
-            expected.put("round" + round, new int[] {2, 100});
+        for (String writer : LoadClient.roundsAcrossTheNextMinute(List.of(sa1), 2, 100)) {
+            check.expectWriter(writer, 2, 100);
         }
-        List<Path> files = SharedLogCheck.awaitCompressed(log);
+        List<Path> files = LogFiles.awaitCompressed(log, "yyyy-MM-dd-HH-mm".length(), ".gz", Duration.ofMinutes(1));
         assertTrue(files.size() >= 2 && files.get(0).getFileName().toString().endsWith(".gz"),
                 "rotated at the boundary and compressed: " + files);
-        SharedLogCheck.Summary summary = SharedLogCheck.check(files, expected);
-        assertTrue(summary.ok(), summary.problems() + "\n" + summary.table());
+        check.check(files).assertOk();
     }
 
     @Test
@@ -188,7 +178,7 @@ class StandaloneServerIT {
         // the server's own handlers (FILE: server.log) still log
         sa1.load("after-bad", 1, 3);
         Path serverLog = Path.of(System.getProperty("shared.log.dir")).getParent().resolve("sa1/log/server.log");
-        assertTrue(Files.readString(serverLog).contains(RecordText.of("after-bad", 0, 2, 60)),
+        assertTrue(Files.readString(serverLog).contains(RecordFormat.record("after-bad", 0, 2, 60)),
                 "the last record reached server.log");
     }
 
@@ -203,14 +193,12 @@ class StandaloneServerIT {
         Path log = dir.resolve("refused.log");
         addHandlerAndLogger(Map.of("fileName", log.toString(), "rotateSize", "10x", "maxBackupIndex", "5"));
         sa1.load("refused", 2, 500);
-        assertFalse(Files.exists(SharedLogCheck.backup(log, 1)), "the default 10m applies, not a broken size");
+        assertFalse(Files.exists(LogFiles.backup(log, 1)), "the default 10m applies, not a broken size");
 
         management.putProperty(HANDLER, "rotateSize", "16k");
         management.putProperty(HANDLER, "rotateSize", "-1");
         sa1.load("refused-again", 2, 500);
-        assertTrue(Files.exists(SharedLogCheck.backup(log, 1)), "16k stayed in force after -1 was refused");
-        for (Path file : SharedLogCheck.filesOldestFirst(log, 5)) {
-            assertTrue(Files.size(file) <= 16 * 1024, file + " is larger than 16k");
-        }
+        assertTrue(Files.exists(LogFiles.backup(log, 1)), "16k stayed in force after -1 was refused");
+        SizeRule.verifyAtMost(LogFiles.oldestFirst(log), 16 * 1024);
     }
 }

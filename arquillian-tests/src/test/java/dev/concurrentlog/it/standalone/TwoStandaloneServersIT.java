@@ -5,15 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import dev.concurrentlog.it.LoadClient;
 import dev.concurrentlog.it.Management;
-import dev.concurrentlog.it.SharedLogCheck;
 import dev.concurrentlog.it.app.LoadServlet;
-import dev.concurrentlog.it.app.RecordText;
+import dev.concurrentlog.testkit.LogCheck;
+import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
+import dev.concurrentlog.testkit.SizeRule;
 import org.jboss.arquillian.container.test.api.ContainerController;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -56,7 +55,7 @@ class TwoStandaloneServersIT {
     }
 
     private static WebArchive application() {
-        return ShrinkWrap.create(WebArchive.class, "load.war").addClasses(LoadServlet.class, RecordText.class);
+        return ShrinkWrap.create(WebArchive.class, "load.war").addClasses(LoadServlet.class, RecordFormat.class);
     }
 
     @ArquillianResource
@@ -105,36 +104,19 @@ class TwoStandaloneServersIT {
         server.addLogger(LoadServlet.CATEGORY, HANDLER);
     }
 
+    // each server configured on its own; DomainServerGroupIT: one handler configured once in the group's profile
     @Test
     void twoServersLoggingAtOnceShareOneRotatingFile() throws Exception {
         Path log = dir.resolve("shared.log");
         configure(sa1, log, "64k");
         configure(sa2, log, "64k");
 
-        ExecutorService clients = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> first = clients.submit(() -> {
-                sa1Load.load("sa1", 4, 5_000);
-                return null;
-            });
-            Future<?> second = clients.submit(() -> {
-                sa2Load.load("sa2", 4, 5_000);
-                return null;
-            });
-            first.get();
-            second.get();
-        } finally {
-            clients.shutdownNow();
-        }
+        LoadClient.loadAtOnce(List.of(sa1Load, sa2Load), "", 4, 5_000);
 
-        List<Path> files = SharedLogCheck.filesOldestFirst(log, 1000);
+        List<Path> files = LogFiles.oldestFirst(log);
         assertTrue(files.size() > 20, "rotated many times: " + files.size());
-        SharedLogCheck.Summary summary = SharedLogCheck.check(files,
-                Map.of("sa1", new int[] {4, 5_000}, "sa2", new int[] {4, 5_000}));
-        assertTrue(summary.ok(), summary.problems() + "\n" + summary.table());
-        for (Path file : files) {
-            assertTrue(Files.size(file) <= 64 * 1024, file + " is over rotateSize 64k: " + Files.size(file));
-        }
+        LoadClient.logCheck().expectWriter("sa1", 4, 5_000).expectWriter("sa2", 4, 5_000).check(files).assertOk();
+        SizeRule.verifyAtMost(files, 64 * 1024);
     }
 
     @Test
@@ -149,9 +131,9 @@ class TwoStandaloneServersIT {
 
         sa2Load.load("after", 2, 500);
         assertTrue(Files.size(log) > sizeBefore, "the file grew after the restart");
-        SharedLogCheck.Summary summary = SharedLogCheck.check(List.of(log),
-                Map.of("before", new int[] {2, 500}, "after", new int[] {2, 500}));
-        assertTrue(summary.ok(), "nothing truncated or lost across the restart: " + summary.problems());
+        LogCheck.Result result = LoadClient.logCheck().expectWriter("before", 2, 500).expectWriter("after", 2, 500)
+                .check(List.of(log));
+        assertTrue(result.ok(), "nothing truncated or lost across the restart: " + result.problems());
         String text = Files.readString(log);
         assertTrue(text.indexOf("Wbefore") < text.indexOf("Wafter"), "records from before the restart come first");
     }
