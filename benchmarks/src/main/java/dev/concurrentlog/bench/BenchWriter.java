@@ -9,7 +9,8 @@ import dev.concurrentlog.testkit.ParentLink;
 import dev.concurrentlog.testkit.RecordFormat;
 
 /**
- * One writer process: {@code BenchWriter WRITER FILE ID THREADS RECORDS}. First it warms up: the same writer, from the
+ * One writer process: {@code BenchWriter WRITER FILE ID THREADS RECORDS ENTRY} (ENTRY: how records reach a handler,
+ * see {@link Entry}). First it warms up: the same writer, from the
  * same threads, writes into {@code warmup.log} beside FILE for {@link #WARM_UP_NANOS} (every process of the run at once,
  * so the JIT has compiled the contended paths before anything is timed). Then it opens the sink on FILE, prints
  * {@code ready}, waits for {@code go} on standard input (so all processes start together), writes RECORDS records from
@@ -29,11 +30,12 @@ public final class BenchWriter {
         String id = args[2];
         int threads = Integer.parseInt(args[3]);
         int records = Integer.parseInt(args[4]);
-        Sink warmUp = writer.open(file.resolveSibling("warmup.log"));
+        Entry entry = Entry.valueOf(args[5]);
+        Sink warmUp = writer.open(file.resolveSibling("warmup.log"), entry);
         List<Throwable> failures = write(warmUp, "warm-" + id, threads, Integer.MAX_VALUE,
                 System.nanoTime() + WARM_UP_NANOS);
         warmUp.close();
-        Sink sink = writer.open(file);
+        Sink sink = writer.open(file, entry);
         ParentLink.ready();
         ParentLink.await();
         failures.addAll(write(sink, id, threads, records, Long.MAX_VALUE));

@@ -17,13 +17,14 @@ import dev.concurrentlog.testkit.LogFiles;
 /**
  * Runs every writer for every number of processes and threads, each run into a fresh file, and reports records/s,
  * MB/s and what was lost, duplicated or torn. Options: {@code --records=TOTAL} per run, {@code --processes=1,2,4,8},
- * {@code --threads=1,4}, {@code --writers=all|NAME,...}, {@code --output=DIR} (results.md, chart.png),
- * {@code --work=DIR}.
+ * {@code --threads=1,4}, {@code --writers=all|NAME,...}, {@code --entries=logger,publish} (how records reach the
+ * JBoss LogManager handlers, see {@link Entry}), {@code --output=DIR} (results.md, chart.png), {@code --work=DIR}.
  */
 public final class BenchmarkRunner {
 
     /** One measured run. */
-    record Result(Writer writer, int processes, int threads, long records, double seconds, LogCheck.Result integrity) {
+    record Result(Writer writer, Entry entry, int processes, int threads, long records, double seconds,
+            LogCheck.Result integrity) {
         double recordsPerSecond() {
             return records / seconds;
         }
@@ -40,6 +41,8 @@ public final class BenchmarkRunner {
         String writerNames = option(args, "writers", "all");
         List<Writer> writers = writerNames.equals("all") ? List.of(Writer.values())
                 : Arrays.stream(writerNames.split(",")).map(String::trim).map(Writer::valueOf).toList();
+        List<Entry> entries = Arrays.stream(option(args, "entries", "logger,publish").split(","))
+                .map(name -> Entry.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT))).toList();
         Path output = Path.of(option(args, "output", "results"));
         Path work = Path.of(option(args, "work", "target/bench-work"));
 
@@ -47,12 +50,15 @@ public final class BenchmarkRunner {
         for (int p : processes) {
             for (int t : threads) {
                 int perThread = Math.max(1, total / (p * t));
-                for (Writer writer : writers) {
-                    Result result = run(work, writer, p, t, perThread);
-                    results.add(result);
-                    System.out.printf("%-42s %2d x %d: %,10.0f records/s %7.1f MB/s  lost %d, duplicated %d, torn %d%n",
-                            writer.label, p, t, result.recordsPerSecond(), result.megabytesPerSecond(),
-                            result.integrity().lost(), result.integrity().duplicated(), result.integrity().torn());
+                for (Entry entry : entries) {
+                    for (Writer writer : writers) {
+                        Result result = run(work, writer, entry, p, t, perThread);
+                        results.add(result);
+                        System.out.printf("%-42s %-7s %2d x %d: %,10.0f records/s %7.1f MB/s  lost %d, duplicated %d,"
+                                + " torn %d%n", writer.label, entry.label, p, t, result.recordsPerSecond(),
+                                result.megabytesPerSecond(), result.integrity().lost(),
+                                result.integrity().duplicated(), result.integrity().torn());
+                    }
                 }
             }
         }
@@ -65,8 +71,10 @@ public final class BenchmarkRunner {
         System.out.println("Written: " + output.resolve("results.md") + " and " + output.resolve("chart.png"));
     }
 
-    private static Result run(Path work, Writer writer, int processes, int threads, int perThread) throws Exception {
-        Path dir = work.resolve(writer.name().toLowerCase() + "-" + processes + "x" + threads);
+    private static Result run(Path work, Writer writer, Entry entry, int processes, int threads, int perThread)
+            throws Exception {
+        Path dir = work.resolve(writer.name().toLowerCase() + "-" + entry.name().toLowerCase() + "-" + processes + "x"
+                + threads);
         deleteTree(dir);
         Files.createDirectories(dir);
         Path log = dir.resolve("bench.log");
@@ -75,7 +83,7 @@ public final class BenchmarkRunner {
             for (int p = 0; p < processes; p++) {
                 started.add(ChildJvm.of(BenchWriter.class).named(writer + " writer p" + p).jvmOption("-Xmx256m")
                         .args(writer.name(), log.toString(), "p" + p, Integer.toString(threads),
-                                Integer.toString(perThread))
+                                Integer.toString(perThread), entry.name())
                         .stderrTo(dir.resolve("stderr-p" + p + ".txt")).start());
             }
             for (ChildJvm.Running process : started) {
@@ -97,8 +105,8 @@ public final class BenchmarkRunner {
                 check.expectWriter("p" + p, threads, perThread);
             }
             LogCheck.Result integrity = check.check(LogFiles.oldestFirst(log));
-            Result result = new Result(writer, processes, threads, (long) processes * threads * perThread, seconds,
-                    integrity);
+            Result result = new Result(writer, entry, processes, threads, (long) processes * threads * perThread,
+                    seconds, integrity);
             deleteTree(dir);
             return result;
         } finally {

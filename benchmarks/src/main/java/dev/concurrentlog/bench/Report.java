@@ -29,17 +29,18 @@ final class Report {
     static String markdown(List<BenchmarkRunner.Result> results) {
         StringBuilder text = new StringBuilder();
         text.append("Measured ").append(LocalDate.now()).append(" on ").append(machine()).append(".\n\n");
-        text.append("| writer | processes x threads | records/s | MB/s | lost | duplicated | torn | rotates |"
-                + " this handler (autoFlush=true) vs it |\n");
-        text.append("|---|---|---:|---:|---:|---:|---:|---|---:|\n");
+        text.append("| writer | records through | processes x threads | records/s | MB/s | lost | duplicated | torn |"
+                + " rotates | this handler (autoFlush=true) vs it |\n");
+        text.append("|---|---|---|---:|---:|---:|---:|---:|---|---:|\n");
         for (List<BenchmarkRunner.Result> group : groups(results).values()) {
             BenchmarkRunner.Result ours = group.stream().filter(r -> r.writer() == Writer.CRH_SYNC).findFirst()
                     .orElse(null);
             for (BenchmarkRunner.Result result : group) {
                 String ratio = ours == null || result.writer() == Writer.CRH_SYNC ? ""
                         : String.format("%.2fx", ours.recordsPerSecond() / result.recordsPerSecond());
-                text.append(String.format("| %s | %d x %d | %,.0f | %.1f | %d | %d | %d | %s | %s |%n",
-                        result.writer().label, result.processes(), result.threads(), result.recordsPerSecond(),
+                text.append(String.format("| %s | %s | %d x %d | %,.0f | %.1f | %d | %d | %d | %s | %s |%n",
+                        result.writer().label, result.entry().label, result.processes(), result.threads(),
+                        result.recordsPerSecond(),
                         result.megabytesPerSecond(), result.integrity().lost(), result.integrity().duplicated(),
                         result.integrity().torn(), result.writer().rotates ? "yes, at 10m" : "no", ratio));
             }
@@ -111,7 +112,8 @@ final class Report {
     }
 
     private static Map<String, List<BenchmarkRunner.Result>> groups(List<BenchmarkRunner.Result> results) {
-        return results.stream().collect(Collectors.groupingBy(r -> r.processes() + " x " + r.threads(),
+        return results.stream().collect(Collectors.groupingBy(r -> r.processes() + " x " + r.threads() + ", "
+                        + r.entry().label,
                 LinkedHashMap::new, Collectors.toList()));
     }
 

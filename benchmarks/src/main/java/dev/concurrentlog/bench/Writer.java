@@ -30,58 +30,58 @@ enum Writer {
     /** This handler, autoFlush=true: each record is in the file when publish returns. Rotates at 10m. */
     CRH_SYNC("concurrent-log-handler autoFlush=true", true, true) {
         @Override
-        Sink open(Path file) {
-            return handler(concurrent(file, true));
+        Sink open(Path file, Entry entry) {
+            return handler(concurrent(file, true), entry);
         }
     },
     /** This handler, autoFlush=false. Rotates at 10m. */
     CRH_ASYNC("concurrent-log-handler autoFlush=false", true, true) {
         @Override
-        Sink open(Path file) {
-            return handler(concurrent(file, false));
+        Sink open(Path file, Entry entry) {
+            return handler(concurrent(file, false), entry);
         }
     },
     /** This handler, autoFlush=true, rotating at 1m: the baseline of {@link #CRH_SYNC_GZ}. */
     CRH_SYNC_1M("concurrent-log-handler autoFlush=true, 1m", true, true) {
         @Override
-        Sink open(Path file) {
+        Sink open(Path file, Entry entry) {
             ConcurrentRotatingFileHandler handler = concurrent(file, true);
             handler.setRotateSize("1m");
-            return handler(handler);
+            return handler(handler, entry);
         }
     },
     /** This handler, autoFlush=true, rotating at 1m, each backup compressed ({@code suffix=.gz}). */
     CRH_SYNC_GZ("concurrent-log-handler autoFlush=true, 1m, .gz", true, true) {
         @Override
-        Sink open(Path file) {
+        Sink open(Path file, Entry entry) {
             ConcurrentRotatingFileHandler handler = concurrent(file, true);
             handler.setRotateSize("1m");
             handler.setSuffix(".gz");
-            return handler(handler);
+            return handler(handler, entry);
         }
     },
     /** jboss-logmanager SizeRotatingFileHandler, append=true, rotating at 10m: unsafe across processes. */
     JBOSS_SIZE("jboss-logmanager SizeRotatingFileHandler", false, true) {
         @Override
-        Sink open(Path file) throws IOException {
+        Sink open(Path file, Entry entry) throws IOException {
             SizeRotatingFileHandler handler = new SizeRotatingFileHandler(file.toFile(), true, ROTATE_SIZE, BACKUPS);
             handler.setAutoFlush(true);
-            return handler(handler);
+            return handler(handler, entry);
         }
     },
     /** jboss-logmanager FileHandler, append=true, no rotation: unsafe across processes. */
     JBOSS_FILE("jboss-logmanager FileHandler", false, false) {
         @Override
-        Sink open(Path file) throws IOException {
+        Sink open(Path file, Entry entry) throws IOException {
             FileHandler handler = new FileHandler(file.toFile(), true);
             handler.setAutoFlush(true);
-            return handler(handler);
+            return handler(handler, entry);
         }
     },
     /** Logback FileAppender, prudent=true (file locking), which cannot rotate by size. */
     LOGBACK_PRUDENT("Logback FileAppender prudent=true", true, false) {
         @Override
-        Sink open(Path file) {
+        Sink open(Path file, Entry entry) {
             LoggerContext context = new LoggerContext();
             context.setMDCAdapter(new LogbackMDCAdapter());
             PatternLayoutEncoder encoder = new PatternLayoutEncoder();
@@ -114,7 +114,7 @@ enum Writer {
     /** Log4j2 FileAppender, locking=true, which cannot rotate. */
     LOG4J2_LOCKING("Log4j2 FileAppender locking=true", true, false) {
         @Override
-        Sink open(Path file) {
+        Sink open(Path file, Entry entry) {
             org.apache.logging.log4j.core.appender.FileAppender appender =
                     org.apache.logging.log4j.core.appender.FileAppender.newBuilder()
                             .setName("bench")
@@ -143,7 +143,7 @@ enum Writer {
     /** One write per record to a file opened with O_APPEND, no lock, no rotation: the unsafe baseline. */
     O_APPEND("plain O_APPEND write, no lock", false, false) {
         @Override
-        Sink open(Path file) throws IOException {
+        Sink open(Path file, Entry entry) throws IOException {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
             return new Sink() {
@@ -173,7 +173,11 @@ enum Writer {
         this.rotates = rotates;
     }
 
-    abstract Sink open(Path file) throws IOException;
+    /**
+     * Opens the writer on {@code file}. A JBoss LogManager handler gets its records through {@code entry}; the other
+     * peers through their own API either way.
+     */
+    abstract Sink open(Path file, Entry entry) throws IOException;
 
     private static ConcurrentRotatingFileHandler concurrent(Path file, boolean autoFlush) {
         ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler(file.toString());
@@ -183,13 +187,30 @@ enum Writer {
         return handler;
     }
 
-    private static Sink handler(Handler handler) {
+    private static Sink handler(Handler handler, Entry entry) {
         handler.setFormatter(new Formatter() {
             @Override
             public String format(LogRecord record) {
                 return record.getMessage() + "\n";
             }
         });
+        if (entry == Entry.LOGGER) {
+            org.jboss.logmanager.Logger logger = org.jboss.logmanager.LogContext.create().getLogger("bench");
+            logger.setUseParentHandlers(false);
+            logger.setLevel(Level.INFO);
+            logger.addHandler(handler);
+            return new Sink() {
+                @Override
+                public void write(String line) {
+                    logger.info(line);
+                }
+
+                @Override
+                public void close() {
+                    handler.close();
+                }
+            };
+        }
         return new Sink() {
             @Override
             public void write(String line) {
