@@ -3,8 +3,9 @@
 #
 # It builds the module, lays out a domain (server-one and server-two in main-server-group) under target/demo,
 # installs the module and configures the handler exactly as the README tells users to, has both servers log under
-# load while the file rotates, prints the files and a summary (records per server, lost, duplicated, torn), and
-# stops the domain, also when interrupted. Needs only a JDK 17: Maven and WildFly come from Maven Central.
+# load while the file rotates, then the same load through WildFly's built-in size-rotating-file-handler into another
+# file, stops the domain (also when interrupted), and prints the files, a summary of each (records per server, lost,
+# duplicated, torn) and both side by side. Needs only a JDK 17: Maven and WildFly come from Maven Central.
 #
 # Settings (environment): DEMO_THREADS (4), DEMO_RECORDS per thread (10000), DEMO_ROTATE_SIZE (256k),
 # DEMO_MANAGEMENT_PORT (39990), DEMO_PORT_OFFSET_ONE (31000), DEMO_PORT_OFFSET_TWO (31150).
@@ -21,6 +22,7 @@ MGMT=${DEMO_MANAGEMENT_PORT:-39990}
 OFFSET_ONE=${DEMO_PORT_OFFSET_ONE:-31000}
 OFFSET_TWO=${DEMO_PORT_OFFSET_TWO:-31150}
 LOG=$DEMO/logs/shared.log
+BUILTIN_LOG=$DEMO/logs/builtin.log
 # the load application and its client; the records and their check come from the test kit
 TEST_CLASSES=$ROOT/arquillian-tests/target/test-classes
 KIT_CLASSES=$ROOT/test-support/target/classes
@@ -99,15 +101,45 @@ cp "$KIT_CLASSES"/dev/concurrentlog/testkit/RecordFormat*.class "$DEMO/war/WEB-I
 jar cf "$DEMO/load.war" -C "$DEMO/war" .
 cli --command="deploy $DEMO/load.war --server-groups=main-server-group"
 
+load() {
+    java -cp "$TEST_CLASSES:$KIT_CLASSES" dev.concurrentlog.it.DemoLoad "$THREADS" "$RECORDS" \
+        "server-one=http://127.0.0.1:$((8080 + OFFSET_ONE))/load/" \
+        "server-two=http://127.0.0.1:$((8080 + OFFSET_TWO))/load/" | tee "$DEMO/load-$1.txt"
+}
+
 step "Both servers log $THREADS threads x $RECORDS records at once, rotating at $ROTATE_SIZE"
-java -cp "$TEST_CLASSES:$KIT_CLASSES" dev.concurrentlog.it.DemoLoad "$THREADS" "$RECORDS" \
-    "server-one=http://127.0.0.1:$((8080 + OFFSET_ONE))/load/" \
-    "server-two=http://127.0.0.1:$((8080 + OFFSET_TWO))/load/"
+load concurrent
+
+step "The same load through WildFly's built-in size-rotating-file-handler, rotating at $ROTATE_SIZE, into $BUILTIN_LOG"
+cli --command="/profile=full/subsystem=logging/size-rotating-file-handler=BUILTIN:add(file={path=\"$BUILTIN_LOG\"}, rotate-size=$ROTATE_SIZE, max-backup-index=$MAX_BACKUP_INDEX, named-formatter=PATTERN, append=true, autoflush=true)"
+cli --command="/profile=full/subsystem=logging/logger=dev.concurrentlog.load:write-attribute(name=handlers, value=[BUILTIN])"
+load builtin
 
 stop_domain
 
+check() {
+    java -cp "$KIT_CLASSES" dev.concurrentlog.testkit.LogCheck --wildfly-category=dev.concurrentlog.load "$1" \
+        "server-one=${THREADS}x$RECORDS" "server-two=${THREADS}x$RECORDS" | tee "$DEMO/check-$2.txt"
+}
+
 step "The shared log ($LOG and its backups) and what is in it"
 status=0
-java -cp "$KIT_CLASSES" dev.concurrentlog.testkit.LogCheck --wildfly-category=dev.concurrentlog.load "$LOG" \
-    "server-one=${THREADS}x$RECORDS" "server-two=${THREADS}x$RECORDS" || status=$?
+check "$LOG" concurrent || status=$?
+
+step "The built-in handler's log ($BUILTIN_LOG and its backups) and what is in it"
+check "$BUILTIN_LOG" builtin || true
+
+step "Side by side: the same domain, load and rotation (concurrent-log-handler first, so the built-in ran warmer)"
+summary() { # records/s from the load, lost and duplicated summed over the servers from the check
+    rate=$(sed -n 's/.*(\([0-9]*\) records\/s).*/\1/p' "$DEMO/load-$1.txt")
+    lost_dup=$(awk '$1 ~ /^server-/ { lost += $4; dup += $5 } END { print lost + 0, dup + 0 }' "$DEMO/check-$1.txt")
+    echo "$rate $lost_dup"
+}
+read -r ours_rate ours_lost ours_dup <<< "$(summary concurrent)"
+read -r builtin_rate builtin_lost builtin_dup <<< "$(summary builtin)"
+printf '%-40s %12s %10s %12s\n' "handler" "records/s" "lost" "duplicated"
+printf '%-40s %12s %10s %12s\n' "concurrent-log-handler" "$ours_rate" "$ours_lost" "$ours_dup"
+printf '%-40s %12s %10s %12s\n' "built-in size-rotating-file-handler" "$builtin_rate" "$builtin_lost" "$builtin_dup"
+awk -v ours="$ours_rate" -v builtin="$builtin_rate" \
+    'BEGIN { printf "concurrent-log-handler records/s / built-in: %.2fx\n", ours / builtin }'
 exit $status
