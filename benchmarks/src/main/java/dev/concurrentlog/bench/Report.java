@@ -39,7 +39,7 @@ final class Report {
                 String ratio = ours == null || result.writer() == Writer.CRH_SYNC ? ""
                         : String.format("%.2fx", ours.recordsPerSecond() / result.recordsPerSecond());
                 text.append(String.format("| %s | %s | %d x %d | %,.0f | %.1f | %d | %d | %d | %s | %s |%n",
-                        result.writer().label, result.entry().label, result.processes(), result.threads(),
+                        result.writer().label, result.through(), result.processes(), result.threads(),
                         result.recordsPerSecond(),
                         result.megabytesPerSecond(), result.integrity().lost(), result.integrity().duplicated(),
                         result.integrity().torn(), result.writer().rotates ? "yes, at 10m" : "no", ratio));

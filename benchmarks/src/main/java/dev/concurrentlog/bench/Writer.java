@@ -167,6 +167,11 @@ enum Writer {
     final boolean safe;
     final boolean rotates;
 
+    /** Whether {@link Entry} makes a difference: a JBoss LogManager handler; the others have their own API. */
+    boolean takesEntry() {
+        return this != LOGBACK_PRUDENT && this != LOG4J2_LOCKING && this != O_APPEND;
+    }
+
     Writer(String label, boolean safe, boolean rotates) {
         this.label = label;
         this.safe = safe;
