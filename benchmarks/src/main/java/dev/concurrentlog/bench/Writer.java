@@ -17,7 +17,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.FileAppender;
 import dev.concurrentlog.ConcurrentRotatingFileHandler;
-import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.impl.Log4jLogEvent;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.logging.log4j.message.SimpleMessage;
@@ -98,17 +97,7 @@ enum Writer {
             ch.qos.logback.classic.Logger logger = context.getLogger("bench");
             logger.setAdditive(false);
             logger.addAppender(appender);
-            return new Sink() {
-                @Override
-                public void write(String line) {
-                    logger.info(line);
-                }
-
-                @Override
-                public void close() {
-                    context.stop();
-                }
-            };
+            return Sink.of(logger::info, context::stop);
         }
     },
     /** Log4j2 FileAppender, locking=true, which cannot rotate. */
@@ -125,19 +114,9 @@ enum Writer {
                             .setLayout(PatternLayout.newBuilder().withPattern("%m%n").build())
                             .build();
             appender.start();
-            return new Sink() {
-                @Override
-                public void write(String line) {
-                    LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("bench")
-                            .setLevel(org.apache.logging.log4j.Level.INFO).setMessage(new SimpleMessage(line)).build();
-                    appender.append(event);
-                }
-
-                @Override
-                public void close() {
-                    appender.stop();
-                }
-            };
+            return Sink.of(line -> appender.append(Log4jLogEvent.newBuilder().setLoggerName("bench")
+                    .setLevel(org.apache.logging.log4j.Level.INFO).setMessage(new SimpleMessage(line)).build()),
+                    appender::stop);
         }
     },
     /** One write per record to a file opened with O_APPEND, no lock, no rotation: the unsafe baseline. */
@@ -146,17 +125,8 @@ enum Writer {
         Sink open(Path file, Entry entry) throws IOException {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
-            return new Sink() {
-                @Override
-                public void write(String line) throws IOException {
-                    channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
-                }
-
-                @Override
-                public void close() throws IOException {
-                    channel.close();
-                }
-            };
+            return Sink.of(line -> channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8))),
+                    channel::close);
         }
     };
 
@@ -204,28 +174,8 @@ enum Writer {
             logger.setUseParentHandlers(false);
             logger.setLevel(Level.INFO);
             logger.addHandler(handler);
-            return new Sink() {
-                @Override
-                public void write(String line) {
-                    logger.info(line);
-                }
-
-                @Override
-                public void close() {
-                    handler.close();
-                }
-            };
+            return Sink.of(logger::info, handler::close);
         }
-        return new Sink() {
-            @Override
-            public void write(String line) {
-                handler.publish(new LogRecord(Level.INFO, line));
-            }
-
-            @Override
-            public void close() {
-                handler.close();
-            }
-        };
+        return Sink.of(line -> handler.publish(new LogRecord(Level.INFO, line)), handler::close);
     }
 }
