@@ -27,21 +27,21 @@ import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
 enum Writer {
 
     /** This handler, autoFlush=true: each record is in the file when publish returns. Rotates at 10m. */
-    CRH_SYNC("concurrent-log-handler autoFlush=true", true, true) {
+    CRH_SYNC("concurrent-log-handler autoFlush=true", true, "at 10m") {
         @Override
         Sink open(Path file, Entry entry) {
             return handler(concurrent(file, true), entry);
         }
     },
     /** This handler, autoFlush=false. Rotates at 10m. */
-    CRH_ASYNC("concurrent-log-handler autoFlush=false", true, true) {
+    CRH_ASYNC("concurrent-log-handler autoFlush=false", true, "at 10m") {
         @Override
         Sink open(Path file, Entry entry) {
             return handler(concurrent(file, false), entry);
         }
     },
     /** This handler, autoFlush=true, rotating at 1m: the baseline of {@link #CRH_SYNC_GZ}. */
-    CRH_SYNC_1M("concurrent-log-handler autoFlush=true, 1m", true, true) {
+    CRH_SYNC_1M("concurrent-log-handler autoFlush=true, 1m", true, "at 1m") {
         @Override
         Sink open(Path file, Entry entry) {
             ConcurrentRotatingFileHandler handler = concurrent(file, true);
@@ -50,7 +50,7 @@ enum Writer {
         }
     },
     /** This handler, autoFlush=true, rotating at 1m, each backup compressed ({@code suffix=.gz}). */
-    CRH_SYNC_GZ("concurrent-log-handler autoFlush=true, 1m, .gz", true, true) {
+    CRH_SYNC_GZ("concurrent-log-handler autoFlush=true, 1m, .gz", true, "at 1m, compressed") {
         @Override
         Sink open(Path file, Entry entry) {
             ConcurrentRotatingFileHandler handler = concurrent(file, true);
@@ -60,7 +60,7 @@ enum Writer {
         }
     },
     /** jboss-logmanager SizeRotatingFileHandler, append=true, rotating at 10m: unsafe across processes. */
-    JBOSS_SIZE("jboss-logmanager SizeRotatingFileHandler", false, true) {
+    JBOSS_SIZE("jboss-logmanager SizeRotatingFileHandler", false, "at 10m") {
         @Override
         Sink open(Path file, Entry entry) throws IOException {
             SizeRotatingFileHandler handler = new SizeRotatingFileHandler(file.toFile(), true, ROTATE_SIZE, BACKUPS);
@@ -69,7 +69,7 @@ enum Writer {
         }
     },
     /** jboss-logmanager FileHandler, append=true, no rotation: unsafe across processes. */
-    JBOSS_FILE("jboss-logmanager FileHandler", false, false) {
+    JBOSS_FILE("jboss-logmanager FileHandler", false, "no") {
         @Override
         Sink open(Path file, Entry entry) throws IOException {
             FileHandler handler = new FileHandler(file.toFile(), true);
@@ -78,7 +78,7 @@ enum Writer {
         }
     },
     /** Logback FileAppender, prudent=true (file locking), which cannot rotate by size. */
-    LOGBACK_PRUDENT("Logback FileAppender prudent=true", true, false) {
+    LOGBACK_PRUDENT("Logback FileAppender prudent=true", true, "no") {
         @Override
         Sink open(Path file, Entry entry) {
             LoggerContext context = new LoggerContext();
@@ -101,7 +101,7 @@ enum Writer {
         }
     },
     /** Log4j2 FileAppender, locking=true, which cannot rotate. */
-    LOG4J2_LOCKING("Log4j2 FileAppender locking=true", true, false) {
+    LOG4J2_LOCKING("Log4j2 FileAppender locking=true", true, "no") {
         @Override
         Sink open(Path file, Entry entry) {
             org.apache.logging.log4j.core.appender.FileAppender appender =
@@ -120,7 +120,7 @@ enum Writer {
         }
     },
     /** One write per record to a file opened with O_APPEND, no lock, no rotation: the unsafe baseline. */
-    O_APPEND("plain O_APPEND write, no lock", false, false) {
+    O_APPEND("plain O_APPEND write, no lock", false, "no") {
         @Override
         Sink open(Path file, Entry entry) throws IOException {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -135,14 +135,15 @@ enum Writer {
 
     final String label;
     final boolean safe;
-    final boolean rotates;
+    /** Whether and at what size it rotates, for the report. */
+    final String rotates;
 
     /** Whether {@link Entry} makes a difference: a JBoss LogManager handler; the others have their own API. */
     boolean takesEntry() {
         return this != LOGBACK_PRUDENT && this != LOG4J2_LOCKING && this != O_APPEND;
     }
 
-    Writer(String label, boolean safe, boolean rotates) {
+    Writer(String label, boolean safe, String rotates) {
         this.label = label;
         this.safe = safe;
         this.rotates = rotates;
