@@ -247,7 +247,7 @@ final class BackupCompressor {
 
         /** Under the log's locks, as sweeps delete stale temporary files: so the file made is ours. */
         private void claim() throws IOException {
-            read = attributes(backup);
+            read = BackupRotator.attributes(backup);
             if (read == null || !read.isRegularFile() || !deleteIfStale(temp)) {
                 return;
             }
@@ -256,7 +256,7 @@ final class BackupCompressor {
             if (lockQuietly(out) == null) {
                 throw new IOException(temp + " was locked by another process as it was created");
             }
-            tempKey = attributes(temp).fileKey();
+            tempKey = BackupRotator.attributes(temp).fileKey();
             in = Files.newInputStream(backup, LinkOption.NOFOLLOW_LINKS);
         }
 
@@ -271,10 +271,10 @@ final class BackupCompressor {
                 throw new IOException(temp + " was replaced while " + backup + " was compressed into it");
             }
             Path at = backup;
-            BasicFileAttributes now = attributes(at);
+            BasicFileAttributes now = BackupRotator.attributes(at);
             if (now == null || !Objects.equals(now.fileKey(), read.fileKey())) {
                 at = BackupRotator.findShifted(backup, read.fileKey());
-                now = at == null ? null : attributes(at);
+                now = at == null ? null : BackupRotator.attributes(at);
             }
             if (now == null || now.size() != read.size() || !now.lastModifiedTime().equals(read.lastModifiedTime())) {
                 Files.delete(temp);
@@ -305,7 +305,7 @@ final class BackupCompressor {
 
     /** Whether {@code temp} is still the file this compressor made (identity read when it was made). */
     private static boolean isOurs(Path temp, Object key) throws IOException {
-        BasicFileAttributes attributes = attributes(temp);
+        BasicFileAttributes attributes = BackupRotator.attributes(temp);
         return key != null && attributes != null && key.equals(attributes.fileKey());
     }
 
@@ -358,14 +358,6 @@ final class BackupCompressor {
             return channel.tryLock();
         } catch (OverlappingFileLockException e) {
             return null; // this JVM's compressor holds it
-        }
-    }
-
-    private static BasicFileAttributes attributes(Path path) throws IOException {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
         }
     }
 }

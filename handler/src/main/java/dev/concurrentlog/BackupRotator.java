@@ -231,7 +231,8 @@ final class BackupRotator {
         return index > Integer.MAX_VALUE ? -1 : (int) index;
     }
 
-    private static BasicFileAttributes attributes(Path path) throws IOException {
+    /** The attributes of {@code path} itself (a link is not followed), or null if nothing is there. */
+    static BasicFileAttributes attributes(Path path) throws IOException {
         try {
             return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {

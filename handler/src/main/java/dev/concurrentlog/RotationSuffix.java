@@ -50,6 +50,11 @@ final class RotationSuffix {
     private final Period period;
     private final Compression compression;
     private final ZoneId zone;
+    /** The last {@link #nextPeriodStart} computed, swapped whole. */
+    private volatile Boundary lastBoundary = new Boundary(Long.MIN_VALUE, Long.MIN_VALUE);
+
+    private record Boundary(long start, long next) {
+    }
 
     private RotationSuffix(String text, String datePattern, Period period, Compression compression, ZoneId zone) {
         this.text = text;
@@ -161,8 +166,22 @@ final class RotationSuffix {
         return start == null ? Long.MIN_VALUE : start.toInstant().toEpochMilli();
     }
 
-    /** The start of the period after the one that starts at {@code periodStart}; {@link Long#MAX_VALUE} if untimed. */
+    /**
+     * The start of the period after the one that starts at {@code periodStart}; {@link Long#MAX_VALUE} if untimed.
+     * Asked for every record written, under the lock: the last answer is kept, as the records of one period all ask
+     * the same.
+     */
     long nextPeriodStart(long periodStart) {
+        Boundary known = lastBoundary;
+        if (known.start() == periodStart) {
+            return known.next();
+        }
+        long next = computeNextPeriodStart(periodStart);
+        lastBoundary = new Boundary(periodStart, next);
+        return next;
+    }
+
+    private long computeNextPeriodStart(long periodStart) {
         ZonedDateTime start = Instant.ofEpochMilli(periodStart).atZone(zone);
         LocalDate day = start.toLocalDate();
         ZonedDateTime next = switch (period) {

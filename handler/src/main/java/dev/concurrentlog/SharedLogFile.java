@@ -326,7 +326,7 @@ final class SharedLogFile {
      * @return whether to try again later (false once the file is closed)
      */
     boolean compressionFailed(Path backup, Exception e) {
-        if (closedQuietly()) {
+        if (isClosed()) {
             return false;
         }
         if (!compressionFailing) {
@@ -344,7 +344,7 @@ final class SharedLogFile {
         compressionFailing = false;
     }
 
-    private boolean closedQuietly() {
+    private boolean isClosed() {
         guard.lock();
         try {
             return closed;
