@@ -8,9 +8,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes batches of records into one log file. Called only by the thread that holds the in-JVM lock; it takes the OS
- * lock, finds out from the file system which file is at the path and how large it is, rotates where a record would
- * take the file past its rotate size, and writes each run of records between rotations with one write call.
+ * Writes batches of records into one log file. Called only by the thread that holds the in-JVM lock.
+ * <p>
+ * A batch is appended without the OS lock when it can be ({@link #appendReserved}): the ticket in the shared state is
+ * open for the file this process has open, and no record of the batch takes the file past its rotate size or into a
+ * new period. Then its bytes are reserved with one compare-and-set in the shared memory and appended with one
+ * {@code O_APPEND} write call. Otherwise ({@link #lock}, {@link #write}) it takes the OS lock, stops and waits for the
+ * appends in flight, finds out which file is at the path and how large it is, rotates where a record would take the
+ * file past its rotate size, writes each run of records between rotations with one write call, and opens appends
+ * again.
  * <p>
  * If another process keeps the lock file past the {@code lockTimeout}, the batch is appended without the lock and
  * without rotating; so are later batches, each after one more try for the lock, until the lock is free again.
@@ -53,6 +59,78 @@ final class BatchWriter {
     }
 
     /**
+     * Appends {@code batch} without the OS lock if the ticket allows it (see the class comment), and completes each
+     * record with its outcome.
+     *
+     * @return whether the batch was taken care of; false if it must be written under the OS lock
+     */
+    boolean appendReserved(List<PendingRecord> batch, byte[] encoded) {
+        SharedFileState shared = guard.state();
+        int slot = guard.slot();
+        if (unlocked || slot < 0) {
+            return false;
+        }
+        long generation;
+        try {
+            generation = output.generationForAppends();
+        } catch (IOException e) {
+            return false; // the OS lock's path reports it
+        }
+        if (!LogFileOutput.canAppend(generation)) {
+            return false;
+        }
+        long total = 0;
+        for (PendingRecord next : batch) {
+            total += next.encodedLength;
+        }
+        while (true) {
+            long ticket = shared.ticket();
+            if (!SharedFileState.openFor(ticket, generation) || !fits(batch, SharedFileState.bytes(ticket), shared)) {
+                return false;
+            }
+            shared.inFlight(slot, generation, total);
+            if (shared.reserve(ticket, total)) {
+                break;
+            }
+            shared.landed(slot); // another process reserved first: look again
+        }
+        try {
+            writeRun(batch, encoded, 0, batch.size(), total, -1, Append.RESERVED);
+        } catch (IOException | RuntimeException e) {
+            IOException failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
+            for (PendingRecord next : batch) {
+                next.complete(failure);
+            }
+            output.close();
+        } finally {
+            shared.landed(slot);
+        }
+        return true;
+    }
+
+    /** Whether the records of {@code batch} go into the open file, of {@code size} bytes, without a rotation. */
+    private static boolean fits(List<PendingRecord> batch, long size, SharedFileState shared) {
+        long end = size;
+        long period = SharedFileState.UNKNOWN_PERIOD;
+        for (PendingRecord next : batch) {
+            WritePolicy policy = next.policy;
+            if (policy.rotationDue(end, next.encodedLength)) {
+                return false;
+            }
+            if (policy.suffix().timed()) {
+                if (period == SharedFileState.UNKNOWN_PERIOD) {
+                    period = shared.periodStart();
+                }
+                if (period == SharedFileState.UNKNOWN_PERIOD || policy.periodOver(period, next.time)) {
+                    return false;
+                }
+            }
+            end += next.encodedLength;
+        }
+        return true;
+    }
+
+    /**
      * Takes the OS lock for the next batch, waiting at most {@code policy}'s lock timeout (or, while writing without the
      * lock, trying once). Called before the batch is taken from the queue, so records queued during the wait join it.
      *
@@ -92,6 +170,12 @@ final class BatchWriter {
                 throw lockFailure;
             }
             WritePolicy first = batch.get(0).policy;
+            if (locked) {
+                IOException hung = output.closeAppends(first);
+                if (hung != null) {
+                    problems = add(problems, hung);
+                }
+            }
             long size = locked ? output.sizeForLockedWrite(first) : output.current(first).size();
             long period = SharedFileState.UNKNOWN_PERIOD;
             int runStart = 0;
@@ -109,7 +193,7 @@ final class BatchWriter {
                     output.beginPeriod(period);
                 } else if ((periodOver || locked && policy.rotationDue(size + runLength, next.encodedLength))
                         && output.rotationAllowed(next.encodedLength)) {
-                    writeRun(batch, encoded, runStart, i, runLength, size, true);
+                    writeRun(batch, encoded, runStart, i, runLength, size, Append.LOCKED);
                     written = i;
                     runStart = i;
                     runLength = 0;
@@ -125,7 +209,10 @@ final class BatchWriter {
                 }
                 runLength += next.encodedLength;
             }
-            writeRun(batch, encoded, runStart, batch.size(), runLength, size, locked);
+            writeRun(batch, encoded, runStart, batch.size(), runLength, size, locked ? Append.LOCKED : Append.FOREIGN);
+            if (locked) {
+                output.openAppends();
+            }
         } catch (Throwable e) {
             // after an Error, nothing that allocates before the records are completed: memory may be out
             IOException failure = e instanceof IOException io ? io
@@ -150,7 +237,7 @@ final class BatchWriter {
      * {@code encoded}, with one write call, then completes them.
      */
     private void writeRun(List<PendingRecord> batch, byte[] encoded, int from, int to, long length, long sizeBefore,
-            boolean locked) throws IOException {
+            Append how) throws IOException {
         if (from == to) {
             return;
         }
@@ -165,13 +252,22 @@ final class BatchWriter {
         buffer.clear().position(1);
         buffer.put(encoded, batch.get(from).encodedStart, (int) length);
         buffer.flip().position(1);
-        output.append(buffer, sizeBefore, locked);
+        if (how == Append.RESERVED) {
+            output.appendReserved(buffer);
+        } else {
+            output.append(buffer, sizeBefore, how == Append.LOCKED);
+        }
         if (buffer.capacity() <= KEPT_BUFFER_LIMIT) {
             runBuffer = buffer;
         }
         for (int i = from; i < to; i++) {
             batch.get(i).complete(null);
         }
+    }
+
+    /** How a run is written: reserved without the OS lock, under it, or without it past the lock timeout. */
+    private enum Append {
+        RESERVED, LOCKED, FOREIGN
     }
 
     static List<IOException> add(List<IOException> list, IOException problem) {

@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The mutual exclusion for one lock file: an in-JVM lock shared by every handler on the file, then an OS record lock
  * on byte 0 of the lock file, which the kernel drops when a process dies. The lock file is never renamed or deleted.
  * <p>
- * Byte 1 of the lock file carries the JVM's {@link GroupPresence}.
+ * Byte 1 of the lock file carries the JVM's {@link GroupPresence}, bytes 1024 on the {@link WriterSlots}.
  * <p>
  * There is one channel per lock file per JVM (see {@link SharedRegistry}): closing any channel to the file would drop
  * all of the JVM's locks on it. Interrupts cannot break the guard: the caller's interrupt status is cleared while it
@@ -48,6 +48,7 @@ final class LockFileGuard {
     private FileChannel channel;
     private FileLock mutex;
     private final GroupPresence presence = new GroupPresence();
+    private final WriterSlots slots = new WriterSlots();
     private boolean wasInterrupted;
     private boolean everOpened;
     private SharedFileState state;
@@ -164,6 +165,9 @@ final class LockFileGuard {
                     everOpened = true;
                     presence.retake(open);
                 }
+                if (state != null) {
+                    slots.claim(open, state);
+                }
                 return true;
             } catch (ClosedChannelException | FileLockInterruptionException e) {
                 // An interrupt that arrived while we waited closed the channel (and dropped this JVM's locks on the
@@ -244,6 +248,31 @@ final class LockFileGuard {
         }
     }
 
+    /**
+     * This JVM's slot for appends without the OS lock (see {@link WriterSlots}), or -1 if it has none: then every
+     * batch takes the OS lock. The in-JVM lock must be held.
+     */
+    int slot() {
+        return state == null ? -1 : slots.slot();
+    }
+
+    /**
+     * Closes the ticket and waits until no live process has bytes in flight for the open file, at most
+     * {@code timeoutNanos}; the OS lock must be held. Then the file changes only under the OS lock.
+     *
+     * @return how the wait ended; {@link WriterSlots.Drain#CLEAN} if there is no shared state
+     */
+    WriterSlots.Drain closeAppends(long timeoutNanos) {
+        if (mutex == null) {
+            throw new IllegalStateException("OS lock on " + path + " is not held");
+        }
+        if (state == null) {
+            return WriterSlots.Drain.CLEAN;
+        }
+        state.close();
+        return slots.drain(channel, state, state.generation(), timeoutNanos);
+    }
+
     /** Whether no other process has the lock file open (see {@link GroupPresence}); the OS lock must be held. */
     boolean aloneInGroup() throws IOException {
         if (mutex == null) {
@@ -281,6 +310,7 @@ final class LockFileGuard {
         FileChannel open = channel;
         channel = null;
         presence.dropped();
+        slots.dropped();
         if (open != null) {
             try {
                 open.close();

@@ -49,12 +49,131 @@ final class LogFileOutput {
     private FileStore store;
     private boolean rotationFailed;
     private long rotationFailedAt;
+    /** What reached the file of a reserved append that failed part way (a full disk), to cut back under the lock. */
+    private byte[] fragment;
 
     LogFileOutput(Path path, LockFileGuard guard, Timings timings) {
         this.path = path;
         this.guard = guard;
         this.timings = timings;
         this.logKey = SharedFileState.logKey(path.toAbsolutePath().toString());
+    }
+
+    /**
+     * Stops appends without the OS lock and waits for those in flight (see {@link WriterSlots}), so that the file changes
+     * only under the OS lock until {@link #openAppends}; the OS lock is held. If an appender died or hung with bytes in
+     * flight, the end is read from the file system, and a record left unfinished at the end is ended with a line break
+     * before the next write. If this process's last append failed part way and nothing was written after it, what it
+     * left is cut back.
+     *
+     * @return a problem to report (an appender that hung past the timeout), or null
+     */
+    IOException closeAppends(WritePolicy policy) {
+        WriterSlots.Drain drain = guard.closeAppends(policy.lockTimeoutNanos());
+        SharedFileState shared = guard.state();
+        IOException problem = null;
+        if (drain == WriterSlots.Drain.TIMED_OUT) {
+            // its bytes land in the file it has open whenever it goes on; later drains are for a new generation
+            shared.replaced(logKey);
+            problem = new IOException("A process reserved bytes of " + path + " and did not write them within "
+                    + "lockTimeout (stopped or hung?); going on without them");
+        } else if (drain == WriterSlots.Drain.DEAD_WRITER) {
+            shared.writing();
+        }
+        if (fragment != null) {
+            cutBackFragment();
+        }
+        return problem;
+    }
+
+    /** Removes the part of a failed append, if it is still the end of the file; the OS lock is held, appends closed. */
+    private void cutBackFragment() {
+        byte[] left = fragment;
+        fragment = null;
+        SharedFileState shared = guard.state();
+        if (shared != null) {
+            shared.writing(); // the size is read again whether or not this cuts anything
+        }
+        try {
+            if (out == null || tail == null) {
+                return;
+            }
+            long size = tail.size();
+            if (size < left.length) {
+                return;
+            }
+            ByteBuffer end = ByteBuffer.allocate(left.length);
+            while (end.hasRemaining() && tail.read(end, size - left.length + end.position()) > 0) {
+                // reads the last bytes
+            }
+            if (!end.hasRemaining() && java.util.Arrays.equals(end.array(), left)) {
+                out.truncate(size - left.length);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the torn end stays; the next write starts on a new line because the end is unknown
+        }
+    }
+
+    /**
+     * Opens appends without the OS lock to the open file, whose end this process knows, after a batch written under the
+     * OS lock; the OS lock is held.
+     */
+    void openAppends() {
+        SharedFileState shared = guard.state();
+        if (shared != null && out != null && !writeFailed && expectedEnd >= 0 && shared.describes(logKey)
+                && shared.generation() == openedGeneration && shared.end() == expectedEnd) {
+            shared.open(openedGeneration, expectedEnd);
+        }
+    }
+
+    /**
+     * The generation of the open file if it may be appended to without the OS lock: it is open, the shared state
+     * describes it, and it was the file at the path when last compared, within {@link Timings#identityCheckNanos}
+     * (compared now otherwise). {@link #NO_GENERATION} if not: the OS lock must be taken.
+     */
+    long generationForAppends() throws IOException {
+        SharedFileState shared = guard.state();
+        if (out == null || shared == null || writeFailed || openedGeneration == NO_GENERATION
+                || !shared.describes(logKey)) {
+            return NO_GENERATION;
+        }
+        if (System.nanoTime() - identityCheckedAt >= timings.identityCheckNanos) {
+            BasicFileAttributes attributes = readAttributes();
+            if (attributes == null || !Objects.equals(attributes.fileKey(), fileKey)) {
+                return NO_GENERATION; // moved or deleted by an outside tool: the OS lock's path finds out
+            }
+            identityCheckedAt = System.nanoTime();
+        }
+        return openedGeneration;
+    }
+
+    static boolean canAppend(long generation) {
+        return generation != NO_GENERATION;
+    }
+
+    /**
+     * Appends {@code data} (whole records, from its position to its limit), whose bytes this process has reserved,
+     * without the OS lock. If it fails, the end in the shared state becomes unknown, so the next process to take the
+     * OS lock reads the size, and what reached the file is remembered, to cut back under the lock.
+     */
+    void appendReserved(ByteBuffer data) throws IOException {
+        int start = data.position();
+        try {
+            while (data.hasRemaining()) {
+                out.write(data);
+            }
+        } catch (IOException | RuntimeException e) {
+            writeFailed = true;
+            expectedEnd = -1;
+            guard.state().appendFailed();
+            int written = data.position() - start;
+            if (written > 0) {
+                fragment = new byte[written];
+                data.get(start, fragment);
+            }
+            throw e;
+        }
+        expectedEnd = -1;
     }
 
     /**

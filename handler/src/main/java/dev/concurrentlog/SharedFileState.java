@@ -9,34 +9,52 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What the processes sharing a lock file know about the log file, kept in the lock file itself (memory-mapped), so a
- * batch needs no {@code stat} to learn whether another process rotated the log and how large it is:
+ * What the processes sharing a lock file know about the log file, kept in the lock file itself (memory-mapped), so
+ * that appending needs no lock and no {@code stat}:
  * <ul>
  * <li>which log the state describes (a hash of its path: several logs may share one lock file);</li>
  * <li>a generation, counted up by every process that replaces the file at the path (rotation, truncation, creation);</li>
- * <li>where the last writer holding the lock left the end of the file, or -1 while a write is under way or failed, so a
- * writer that died part way is noticed by the next one;</li>
+ * <li>the <em>ticket</em>: one word that holds whether appends without the OS lock are open, the low bits of the
+ * generation they are open for, and how many bytes the open file holds once every reservation is written. A writer
+ * reserves its bytes with one compare-and-set of this word, then appends them; a process that takes the OS lock closes
+ * the ticket first, so that no one reserves while it rotates or repairs;</li>
  * <li>a flag that a writer without the lock (past {@code lockTimeout}) sets after each of its writes;</li>
  * <li>with a time-based {@code suffix}, the start of the open file's period (epoch milliseconds), so that every process
- * agrees when the next period begins.</li>
+ * agrees when the next period begins;</li>
+ * <li>one slot per process ({@link #SLOTS} of them, a cache line each): the bytes it has reserved and not yet
+ * written, with the generation they belong to. Its OS lock (see {@link WriterSlots}) tells a live process from a dead
+ * one.</li>
  * </ul>
- * Everything but the flag is read and written only under the OS lock. The state lies beyond the bytes that carry the
- * locks, and a lock file with garbage in it only costs a {@code stat}: nothing here is trusted unless its marker and
- * log hash match.
+ * Everything but the ticket, the flag and the slots is written only under the OS lock. The state lies beyond the
+ * bytes that carry the locks, and a lock file with garbage in it only costs a {@code stat}: nothing here is trusted
+ * unless its marker and log hash match. Words are read and written as volatile, with the native byte order: the
+ * mapping is shared, so a compare-and-set is atomic across processes as it is across threads.
  */
 final class SharedFileState {
 
+    /** How many processes can append without the OS lock at once; more of them write under it. */
+    static final int SLOTS = 128;
     private static final long OFFSET = 64;
-    private static final int SIZE = 64;
+    private static final int HEADER = 64;
+    private static final int SLOT_SIZE = 64;
     private static final long MARKER = 0x43524846_53544154L; // "CRHFSTAT"
     private static final int MARKER_AT = 0;
     private static final int LOG_AT = 8;
     private static final int GENERATION_AT = 16;
-    private static final int END_AT = 24;
+    private static final int TICKET_AT = 24;
     private static final int FOREIGN_AT = 32;
     private static final int PERIOD_AT = 40;
     /** The period of the open file is not known yet: it is taken from the file or its first record. */
     static final long UNKNOWN_PERIOD = Long.MIN_VALUE;
+
+    /** Ticket bit 63: appends without the OS lock are open. */
+    private static final long OPEN = Long.MIN_VALUE;
+    private static final int TAG_SHIFT = 47;
+    private static final long TAG_MASK = 0xffffL;
+    /** Ticket bits 0-46: the bytes of the file; all ones: unknown. */
+    private static final long BYTES = (1L << TAG_SHIFT) - 1;
+    /** Slot bit 63: the process has bytes in flight; bits 47-62 their generation, 0-46 how many. */
+    private static final long IN_FLIGHT = Long.MIN_VALUE;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
             ByteOrder.nativeOrder());
 
@@ -49,9 +67,10 @@ final class SharedFileState {
     /** Maps the state of the lock file open in {@code channel}, or returns null if the file system cannot map it. */
     static SharedFileState map(FileChannel channel) {
         try {
-            return new SharedFileState(channel.map(FileChannel.MapMode.READ_WRITE, OFFSET, SIZE));
+            return new SharedFileState(channel.map(FileChannel.MapMode.READ_WRITE, OFFSET,
+                    HEADER + (long) SLOTS * SLOT_SIZE));
         } catch (IOException | UnsupportedOperationException e) {
-            return null; // every batch then reads the file's identity and size from the file system
+            return null; // every batch then takes the OS lock and reads the file's identity and size from the file system
         }
     }
 
@@ -73,14 +92,10 @@ final class SharedFileState {
         return get(GENERATION_AT);
     }
 
-    /** The end of the file as the last writer holding the lock left it; -1 if unknown. */
-    long end() {
-        return get(END_AT);
-    }
-
     /**
      * Makes the state describe the log with {@code logKey}, a file at the path that no process has opened in this
-     * state yet: the generation moves on, so every process reopens the path, and the end is unknown.
+     * state yet: the generation moves on, so every process reopens the path, and the ticket is closed with the end
+     * unknown. The OS lock is held.
      *
      * @return the new generation
      */
@@ -90,7 +105,7 @@ final class SharedFileState {
         if (!known) {
             set(PERIOD_AT, UNKNOWN_PERIOD);
         }
-        set(END_AT, -1);
+        set(TICKET_AT, BYTES);
         set(GENERATION_AT, generation);
         set(LOG_AT, logKey);
         set(MARKER_AT, MARKER);
@@ -106,13 +121,68 @@ final class SharedFileState {
         set(PERIOD_AT, start);
     }
 
-    /** Called before a write under the lock: until {@link #written}, the end is unknown. */
-    void writing() {
-        set(END_AT, -1);
+    // The ticket.
+
+    long ticket() {
+        return get(TICKET_AT);
     }
 
+    /** Whether {@code ticket} lets a process whose open file has {@code generation} append without the OS lock. */
+    static boolean openFor(long ticket, long generation) {
+        return ticket < 0 && ((ticket >>> TAG_SHIFT) & TAG_MASK) == (generation & TAG_MASK);
+    }
+
+    /** The bytes of the file that {@code ticket} counts, once every reservation is written; -1 if unknown. */
+    static long bytes(long ticket) {
+        long bytes = ticket & BYTES;
+        return bytes == BYTES ? -1 : bytes;
+    }
+
+    /** Reserves {@code length} bytes if the ticket is still {@code ticket}. */
+    boolean reserve(long ticket, long length) {
+        return LONGS.compareAndSet(map, TICKET_AT, ticket, ticket + length);
+    }
+
+    /**
+     * Closes the ticket, so that no one reserves any more until {@link #open}; the OS lock is held.
+     *
+     * @return the ticket as it was closed
+     */
+    long close() {
+        while (true) {
+            long ticket = ticket();
+            if (ticket >= 0 || LONGS.compareAndSet(map, TICKET_AT, ticket, ticket & ~OPEN)) {
+                return ticket & ~OPEN;
+            }
+        }
+    }
+
+    /** Opens the ticket for appends to the file of {@code generation}, which ends at {@code end}; the OS lock is held. */
+    void open(long generation, long end) {
+        set(TICKET_AT, OPEN | (generation & TAG_MASK) << TAG_SHIFT | end);
+    }
+
+    /** The end of the file as the last writer holding the lock left it; -1 if unknown. The ticket is closed. */
+    long end() {
+        return bytes(ticket());
+    }
+
+    /** Called before a write under the lock: until {@link #written}, the end is unknown. */
+    void writing() {
+        set(TICKET_AT, BYTES);
+    }
+
+    /** Called after a write under the lock (the ticket stays closed). */
     void written(long end) {
-        set(END_AT, end);
+        set(TICKET_AT, end);
+    }
+
+    /**
+     * A reserved append failed part way or wholly: the ticket is closed and the end unknown, so the next process to
+     * take the OS lock reads the file's size (it waits for this process's slot first). Called without the OS lock.
+     */
+    void appendFailed() {
+        set(TICKET_AT, BYTES);
     }
 
     /** Called by a writer without the lock after each write: the end in the state no longer counts every byte. */
@@ -127,6 +197,28 @@ final class SharedFileState {
         }
         set(FOREIGN_AT, 0);
         return true;
+    }
+
+    // The process slots.
+
+    /** Marks {@code length} bytes of the file of {@code generation} as in flight from the process of {@code slot}. */
+    void inFlight(int slot, long generation, long length) {
+        set(slotAt(slot), IN_FLIGHT | (generation & TAG_MASK) << TAG_SHIFT | length);
+    }
+
+    /** The process of {@code slot} has no bytes in flight (any more). */
+    void landed(int slot) {
+        set(slotAt(slot), 0);
+    }
+
+    /** Whether the process of {@code slot} has bytes in flight for the file of {@code generation}. */
+    boolean inFlight(int slot, long generation) {
+        long word = get(slotAt(slot));
+        return word < 0 && ((word >>> TAG_SHIFT) & TAG_MASK) == (generation & TAG_MASK);
+    }
+
+    private static int slotAt(int slot) {
+        return HEADER + slot * SLOT_SIZE;
     }
 
     private long get(int at) {

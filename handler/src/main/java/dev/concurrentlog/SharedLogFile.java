@@ -119,6 +119,9 @@ final class SharedLogFile {
         try {
             // A process that keeps the lock past the timeout is running, so this one joins a running group.
             boolean locked = guard.lockFile(policy.lockTimeoutNanos());
+            if (locked) {
+                failure = output.closeAppends(policy);
+            }
             BasicFileAttributes current = output.current(policy);
             if (locked && (!append || rotateOnBoot && policy.maxBackupIndex() > 0) && current.size() > 0
                     && onlyHandler && guard.aloneInGroup()) {
@@ -269,6 +272,10 @@ final class SharedLogFile {
             batch.take(queue, buffered, bufferedChars);
             if (batch.isEmpty()) {
                 return null; // flush markers only; publishers that queue from now on try the lock themselves
+            }
+            if (writer.appendReserved(batch.records(), batch.encoded())) {
+                written = true;
+                return null;
             }
             IOException lockProblem = writer.lock(batch.firstPolicy());
             if (lockProblem != null) {

@@ -12,8 +12,9 @@ import dev.concurrentlog.testkit.ChildJvm;
 import dev.concurrentlog.testkit.ParentLink;
 
 /**
- * Another process holding the handler's lock (byte 0 of the lock file) until the parent says {@code stop} (any line
- * will do). It says {@code ready} once it holds it.
+ * Another process holding the handler's lock as a process rotating or repairing the log does: byte 0 of the lock file
+ * locked, and appends without the lock closed (the ticket in the shared state), until the parent says {@code stop}
+ * (any line will do). It says {@code ready} once it holds it.
  */
 public final class LockHolder {
 
@@ -49,6 +50,10 @@ public final class LockHolder {
         try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock lock = channel.lock(0, 1, false)) {
+            SharedFileState state = SharedFileState.map(channel);
+            if (state != null) {
+                state.close();
+            }
             ParentLink.ready();
             ParentLink.await();
         }

@@ -1,0 +1,122 @@
+package dev.concurrentlog;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * This JVM's slot among the processes that append to a log without the OS lock, and the wait for the others' appends.
+ * <p>
+ * A JVM claims a slot by holding an exclusive OS lock on its byte of the lock file ({@link #FIRST_SLOT_BYTE} plus the
+ * slot's number), which the kernel drops when the JVM dies. Before each append it marks its reserved bytes in flight
+ * in its slot of the {@link SharedFileState}, and clears the mark once they are written. A process that takes the OS
+ * lock to rotate or repair the file first closes the ticket, then {@link #drain drains}: it waits until no live
+ * process has bytes in flight for the open file. A slot still marked whose lock is free belongs to a dead process,
+ * and is not waited for. Used only under the lock file's in-JVM lock.
+ */
+final class WriterSlots {
+
+    private static final long FIRST_SLOT_BYTE = 1024;
+    /** Appends in flight normally land within microseconds: look again this many times before asking the kernel. */
+    private static final int SPINS = 200;
+    private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+    /** How a drain ended. */
+    enum Drain {
+        /** Every reserved byte was written: the ticket counts the file's bytes. */
+        CLEAN,
+        /** A process died with bytes in flight: some may be missing, or part of a record. */
+        DEAD_WRITER,
+        /** A live process kept bytes in flight past the timeout (it is stopped or hung). */
+        TIMED_OUT
+    }
+
+    private int slot = -1;
+    private FileLock held;
+
+    /** This JVM's slot, or -1 if it has none (every slot taken, or the channel was closed since it was claimed). */
+    int slot() {
+        return held != null && held.isValid() ? slot : -1;
+    }
+
+    /**
+     * Claims a slot on {@code channel} (again, after the channel was reopened: the old one's lock died with it),
+     * trying the last one first; the OS mutex is held, so no process drains meanwhile.
+     */
+    void claim(FileChannel channel, SharedFileState state) throws IOException {
+        if (slot() >= 0) {
+            return;
+        }
+        held = null;
+        int first = Math.max(slot, 0);
+        for (int i = 0; i < SharedFileState.SLOTS; i++) {
+            int candidate = (first + i) % SharedFileState.SLOTS;
+            try {
+                FileLock lock = channel.tryLock(FIRST_SLOT_BYTE + candidate, 1, false);
+                if (lock != null) {
+                    state.landed(candidate); // whatever a dead owner left
+                    slot = candidate;
+                    held = lock;
+                    return;
+                }
+            } catch (OverlappingFileLockException e) {
+                // held by another copy of the handler in this JVM
+            }
+        }
+        slot = -1; // all taken: this JVM writes under the OS lock
+    }
+
+    /**
+     * Waits until no live process has bytes in flight for the file of {@code generation}, or {@code timeoutNanos} pass.
+     * The OS lock is held and the ticket closed, so no one reserves meanwhile; slots of dead processes are cleared.
+     */
+    Drain drain(FileChannel channel, SharedFileState state, long generation, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        boolean dead = false;
+        for (int round = 0; ; round++) {
+            boolean waiting = false;
+            for (int i = 0; i < SharedFileState.SLOTS; i++) {
+                if (i == slot() || !state.inFlight(i, generation)) {
+                    continue;
+                }
+                if (round < SPINS || alive(channel, i)) {
+                    waiting = true;
+                } else {
+                    state.landed(i);
+                    dead = true;
+                }
+            }
+            if (!waiting) {
+                return dead ? Drain.DEAD_WRITER : Drain.CLEAN;
+            }
+            if (round < SPINS) {
+                Thread.onSpinWait();
+            } else if (deadline - System.nanoTime() <= 0) {
+                return Drain.TIMED_OUT;
+            } else {
+                LockSupport.parkNanos(this, PARK_NANOS);
+            }
+        }
+    }
+
+    private static boolean alive(FileChannel channel, int slot) {
+        try {
+            FileLock probe = channel.tryLock(FIRST_SLOT_BYTE + slot, 1, false);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException | IOException e) {
+            return true; // another copy of the handler in this JVM; or no answer: waited for, until the timeout
+        }
+    }
+
+    /** The channel was closed, and the slot's lock with it. */
+    void dropped() {
+        held = null;
+    }
+}

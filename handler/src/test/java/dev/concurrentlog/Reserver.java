@@ -1,0 +1,65 @@
+package dev.concurrentlog;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+import dev.concurrentlog.testkit.ChildJvm;
+import dev.concurrentlog.testkit.ParentLink;
+import dev.concurrentlog.testkit.RecordFormat;
+
+/**
+ * Another process caught between reserving its bytes of the log and writing them: it reserves one record (writer
+ * {@code reserver}, thread 0, sequence 0) in the open file, as the handler does, says {@code ready}, and writes it
+ * when the parent says {@code go}, then says {@code written} and waits for {@code stop}. Arguments: the log, its lock
+ * file.
+ */
+public final class Reserver {
+
+    static final String WRITER = "reserver";
+    static final String WRITTEN = "written";
+
+    public static void main(String[] args) throws Exception {
+        Path log = Path.of(args[0]);
+        LockFileGuard guard = new LockFileGuard(Path.of(args[1]), FileCreator.DEFAULT);
+        ByteBuffer record = ByteBuffer.wrap((RecordFormat.record(WRITER, 0, 0, 40) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        try (FileChannel out = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            guard.lock();
+            int slot;
+            SharedFileState state;
+            try {
+                if (!guard.lockFile(TimeUnit.SECONDS.toNanos(30))) {
+                    throw new IllegalStateException("no lock");
+                }
+                slot = guard.slot();
+                state = guard.state();
+            } finally {
+                guard.unlock();
+            }
+            long generation = state.generation();
+            while (true) {
+                long ticket = state.ticket();
+                if (slot < 0 || !SharedFileState.openFor(ticket, generation)) {
+                    throw new IllegalStateException("appends are not open: slot " + slot + ", ticket " + ticket);
+                }
+                state.inFlight(slot, generation, record.remaining());
+                if (state.reserve(ticket, record.remaining())) {
+                    break;
+                }
+            }
+            ParentLink.ready();
+            if (ParentLink.await().equals(ChildJvm.GO)) {
+                while (record.hasRemaining()) {
+                    out.write(record);
+                }
+                state.landed(slot);
+                ParentLink.tell(WRITTEN);
+                ParentLink.await();
+            }
+        }
+    }
+}
