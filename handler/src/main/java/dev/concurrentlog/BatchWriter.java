@@ -70,18 +70,21 @@ final class BatchWriter {
         if (unlocked || slot < 0) {
             return false;
         }
+        long total = 0;
+        for (PendingRecord next : batch) {
+            total += next.encodedLength;
+        }
         long generation;
         try {
             generation = output.generationForAppends();
+            if (!SharedFileState.openFor(shared.ticket(), generation)) {
+                generation = output.reopenForAppends(batch.get(0).policy); // another process rotated
+            }
         } catch (IOException e) {
             return false; // the OS lock's path reports it
         }
         if (!LogFileOutput.canAppend(generation)) {
             return false;
-        }
-        long total = 0;
-        for (PendingRecord next : batch) {
-            total += next.encodedLength;
         }
         while (true) {
             long ticket = shared.ticket();

@@ -10,8 +10,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,8 +39,6 @@ final class LockFileGuard {
     private final FileCreator creator;
     private final ReentrantLock jvmLock = new ReentrantLock();
     private final LockWaitWatchdog.Wait lockWait = new LockWaitWatchdog.Wait();
-    /** Wake the parked waiters of each log that uses this lock file, whichever log or task held the guard. */
-    private final List<Runnable> unlockListeners = new CopyOnWriteArrayList<>();
 
     // All below are guarded by jvmLock.
     private FileChannel channel;
@@ -81,11 +77,6 @@ final class LockFileGuard {
         wasInterrupted = Thread.interrupted();
     }
 
-    /** Whether some thread holds the in-JVM lock (a hint for waiters; it may change at once). */
-    boolean isHeld() {
-        return jvmLock.isLocked();
-    }
-
     /**
      * Whether the current thread holds the in-JVM lock of any lock file (it is writing a log now, and a publish from
      * within that write must not wait for a lock: two such threads on two files would wait for each other).
@@ -94,22 +85,8 @@ final class LockFileGuard {
         return HOLDS.get()[0] > 0;
     }
 
-    /** Takes the in-JVM lock if it is free, as {@link #lock()} does; returns false at once if it is not. */
-    boolean tryLock() {
-        if (jvmLock.isHeldByCurrentThread()) {
-            throw new IllegalStateException("Lock on " + path + " is already held by this thread");
-        }
-        if (!jvmLock.tryLock()) {
-            return false;
-        }
-        HOLDS.get()[0]++;
-        wasInterrupted = Thread.interrupted();
-        return true;
-    }
-
     /**
-     * Releases the in-JVM lock (and the file lock, if still held), restores the interrupt status and runs the unlock
-     * listeners.
+     * Releases the in-JVM lock (and the file lock, if still held) and restores the interrupt status.
      */
     IOException unlock() {
         IOException problem = mutex == null ? null : unlockFile();
@@ -120,19 +97,7 @@ final class LockFileGuard {
         if (interrupt) {
             Thread.currentThread().interrupt();
         }
-        for (Runnable listener : unlockListeners) {
-            listener.run();
-        }
         return problem;
-    }
-
-    /** Runs {@code listener} after each {@link #unlock()}, in the unlocking thread; it must be quick and not throw. */
-    void addUnlockListener(Runnable listener) {
-        unlockListeners.add(listener);
-    }
-
-    void removeUnlockListener(Runnable listener) {
-        unlockListeners.remove(listener);
     }
 
     /**

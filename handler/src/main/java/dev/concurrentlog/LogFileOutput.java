@@ -147,6 +147,35 @@ final class LogFileOutput {
         return openedGeneration;
     }
 
+    /**
+     * After another process rotated the file and opened appends to the new one, opens the file now at the path without
+     * the OS lock. The file at the path is replaced only while appends are closed, so if they are open for the same
+     * generation before and after the open, the file opened is that generation's.
+     *
+     * @return the generation of the file opened, or {@link #NO_GENERATION} if appends are not open to a newer file or
+     *         changed meanwhile: then the OS lock must be taken
+     */
+    long reopenForAppends(WritePolicy policy) throws IOException {
+        SharedFileState shared = guard.state();
+        if (shared == null || writeFailed || !shared.describes(logKey)) {
+            return NO_GENERATION;
+        }
+        long before = shared.ticket();
+        long generation = shared.generation();
+        if (!SharedFileState.openFor(before, generation) || generation == openedGeneration) {
+            return NO_GENERATION;
+        }
+        current(policy);
+        identityCheckedAt = System.nanoTime();
+        long after = shared.ticket();
+        if (SharedFileState.openFor(after, generation) && shared.generation() == generation) {
+            openedGeneration = generation;
+            expectedEnd = -1;
+            return generation;
+        }
+        return NO_GENERATION;
+    }
+
     static boolean canAppend(long generation) {
         return generation != NO_GENERATION;
     }

@@ -2,7 +2,6 @@ package dev.concurrentlog;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One formatted record on its way into the file, as text: the thread that writes it encodes it (see
@@ -12,14 +11,6 @@ import java.util.concurrent.locks.LockSupport;
  * is reported to its handler by whichever thread wrote it.
  */
 final class PendingRecord {
-
-    /**
-     * How long a waiting publisher spins before it parks: about two batches (measured 4x4, 2 cores: 10 us 108-124k,
-     * 20 us 116-132k, 50 us 105-123k records/s, parking at once 71-91k; on a faster machine 5 and 20 us were alike,
-     * parking at once a quarter slower). None on a single processor, where the spinner would only keep the writer
-     * from running.
-     */
-    private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
 
     // Changed only by the thread that owns a reused record, while no other thread can see it (see claim, refill).
     String text;
@@ -124,13 +115,6 @@ final class PendingRecord {
         return owner != null;
     }
 
-    /** Wakes the publishing thread, which waits for its record or for its turn to write. */
-    void wakeOwner() {
-        if (owner != null && owner != Thread.currentThread()) {
-            LockSupport.unpark(owner);
-        }
-    }
-
     boolean isDone() {
         return done;
     }
@@ -143,28 +127,5 @@ final class PendingRecord {
     void complete(IOException writeFailure) {
         failure = writeFailure;
         done = true;
-        wakeOwner();
-    }
-
-    /**
-     * Waits a few microseconds, without giving up the processor, for this record to be written or the lock to be
-     * free: a batch takes about that long, and parking costs two context switches, which cost more than the batch.
-     *
-     * @return true if this record is done or the lock is free, false if the time ran out (then park)
-     */
-    boolean spinUntilDoneOrFree(LockFileGuard guard) {
-        if (SPIN_NANOS == 0) {
-            return false;
-        }
-        long deadline = System.nanoTime() + SPIN_NANOS;
-        for (int i = 1; ; i++) {
-            if (done || !guard.isHeld()) {
-                return true;
-            }
-            Thread.onSpinWait();
-            if ((i & 31) == 0 && System.nanoTime() - deadline > 0) {
-                return false;
-            }
-        }
     }
 }

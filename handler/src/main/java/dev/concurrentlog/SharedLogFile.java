@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ErrorManager;
 
 /**
@@ -54,8 +53,6 @@ final class SharedLogFile {
     private volatile ErrorSink reporter;
     /** Whether the last compression failed; reported once until one succeeds. */
     private volatile boolean compressionFailing;
-    /** Run whenever the guard is unlocked, whoever held it: this file, another log on the lock file, start, close. */
-    private final Runnable wakeWaiter = this::wakeNextWaiter;
 
     private SharedLogFile(Path path, LockFileGuard guard, Timings timings) {
         this.path = path;
@@ -63,7 +60,6 @@ final class SharedLogFile {
         this.timings = timings;
         this.output = new LogFileOutput(path, guard, timings);
         this.writer = new BatchWriter(path, guard, output, this::rotated);
-        guard.addUnlockListener(wakeWaiter);
     }
 
     /**
@@ -213,35 +209,20 @@ final class SharedLogFile {
     private void writeUntilDone(PendingRecord record, ErrorSink errors) {
         List<IOException> problems = null;
         List<PendingRecord> failedBuffered = null;
-        boolean interrupted = false;
-        boolean timedOut = false;
         while (!record.isDone()) {
-            if (guard.tryLock()) {
-                try {
-                    if (!record.isDone()) {
-                        problems = BatchWriter.addAll(problems, drain());
-                        failedBuffered = batch.takeFailedBuffered(failedBuffered);
-                    }
-                } finally {
-                    IOException unlockFailure = guard.unlock();
-                    if (unlockFailure != null) {
-                        problems = BatchWriter.add(problems, unlockFailure);
-                    }
+            // Waits in line for the lock, parked: the holder may write this record too (group commit)
+            guard.lock();
+            try {
+                if (!record.isDone()) {
+                    problems = BatchWriter.addAll(problems, drain());
+                    failedBuffered = batch.takeFailedBuffered(failedBuffered);
                 }
-            } else {
-                // another thread holds the guard: it writes this record too, or its unlock wakes the oldest waiter
-                interrupted |= Thread.interrupted();
-                if (timedOut || !record.spinUntilDoneOrFree(guard)) {
-                    // bounded, so that even a wake-up lost to an Error in another thread costs a delay, not a hang
-                    long parkedAt = System.nanoTime();
-                    LockSupport.parkNanos(this, timings.parkLimitNanos);
-                    // nobody woke it: the holder waits long (another process's lock), so look again without spinning
-                    timedOut = System.nanoTime() - parkedAt >= timings.parkLimitNanos;
+            } finally {
+                IOException unlockFailure = guard.unlock();
+                if (unlockFailure != null) {
+                    problems = BatchWriter.add(problems, unlockFailure);
                 }
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
         if (problems != null) {
             for (IOException problem : problems) {
@@ -253,14 +234,6 @@ final class SharedLogFile {
                 failed.errors.report("Unable to write a buffered record: " + failed.failure().getMessage(),
                         failed.failure(), ErrorManager.WRITE_FAILURE);
             }
-        }
-    }
-
-    /** Records queued while we wrote have waiting owners parked: hand the turn to the oldest of them. */
-    private void wakeNextWaiter() {
-        PendingRecord next = queue.peek(); // every queued record has a waiting owner
-        if (next != null) {
-            next.wakeOwner();
         }
     }
 
@@ -283,6 +256,9 @@ final class SharedLogFile {
             }
             batch.take(queue, buffered, bufferedChars);
             written = true; // the writer completes every record, whatever happens
+            if (writer.appendReserved(batch.records(), batch.encoded())) {
+                return problems; // the lock was only waited for while another process rotated
+            }
             return BatchWriter.addAll(problems, writer.write(batch.records(), batch.encoded()));
         } finally {
             batch.finish(written);
@@ -374,7 +350,6 @@ final class SharedLogFile {
         } finally {
             guard.unlock();
         }
-        guard.removeUnlockListener(wakeWaiter);
         GUARDS.release(guard.path(), guard, LockFileGuard::close);
     }
 

@@ -13,6 +13,4 @@ final class Timings {
     volatile long rotationRetryNanos = TimeUnit.SECONDS.toNanos(1);
     /** How long, at most, the file at the path goes without being compared with the open one (an outside tool). */
     volatile long identityCheckNanos = TimeUnit.MILLISECONDS.toNanos(10);
-    /** The longest a waiting publisher stays parked before it looks again by itself; it is normally woken. */
-    volatile long parkLimitNanos = TimeUnit.MILLISECONDS.toNanos(10);
 }

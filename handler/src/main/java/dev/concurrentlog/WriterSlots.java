@@ -22,6 +22,7 @@ final class WriterSlots {
     private static final long FIRST_SLOT_BYTE = 1024;
     /** Appends in flight normally land within microseconds: look again this many times before asking the kernel. */
     private static final int SPINS = 200;
+    private static final int YIELDS = 2 * SPINS;
     private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     /** How a drain ended. */
@@ -82,7 +83,7 @@ final class WriterSlots {
                 if (i == slot() || !state.inFlight(i, generation)) {
                     continue;
                 }
-                if (round < SPINS || alive(channel, i)) {
+                if (round < YIELDS || alive(channel, i)) {
                     waiting = true;
                 } else {
                     state.landed(i);
@@ -94,6 +95,8 @@ final class WriterSlots {
             }
             if (round < SPINS) {
                 Thread.onSpinWait();
+            } else if (round < YIELDS) {
+                Thread.yield(); // the appender may be waiting for this processor
             } else if (deadline - System.nanoTime() <= 0) {
                 return Drain.TIMED_OUT;
             } else {
