@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The mutual exclusion for one lock file: an in-JVM lock shared by every handler on the file, then an OS record lock
  * on byte 0 of the lock file, which the kernel drops when a process dies. The lock file is never renamed or deleted.
  * <p>
- * Byte 1 of the lock file carries the JVM's {@link GroupPresence}, bytes 1024 on the {@link WriterSlots}.
+ * Byte 1 of the lock file carries the JVM's {@link GroupPresence}, bytes from 16384 the {@link WriterSlots}.
  * <p>
  * There is one channel per lock file per JVM (see {@link SharedRegistry}): closing any channel to the file would drop
  * all of the JVM's locks on it. Interrupts cannot break the guard: the caller's interrupt status is cleared while it

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * <li>a flag that a writer without the lock (past {@code lockTimeout}) sets after each of its writes;</li>
  * <li>with a time-based {@code suffix}, the start of the open file's period (epoch milliseconds), so that every process
  * agrees when the next period begins;</li>
- * <li>one slot per process ({@link #SLOTS} of them, a cache line each): the bytes it has reserved and not yet
+ * <li>one slot per process ({@link #SLOTS} of them, a cache line each, after the ticket's own line): the bytes it has reserved and not yet
  * written, with the generation they belong to. Its OS lock (see {@link WriterSlots}) tells a live process from a dead
  * one.</li>
  * </ul>
@@ -35,13 +35,14 @@ final class SharedFileState {
     /** How many processes can append without the OS lock at once; more of them write under it. */
     static final int SLOTS = 128;
     private static final long OFFSET = 64;
-    private static final int HEADER = 64;
-    private static final int SLOT_SIZE = 64;
+    /** Each part on a cache line of its own: the header is read by every append, the ticket written by every one. */
+    private static final int LINE = 64;
+    private static final int TICKET_AT = LINE;
+    private static final int FIRST_SLOT_AT = 2 * LINE;
     private static final long MARKER = 0x43524846_53544154L; // "CRHFSTAT"
     private static final int MARKER_AT = 0;
     private static final int LOG_AT = 8;
     private static final int GENERATION_AT = 16;
-    private static final int TICKET_AT = 24;
     private static final int FOREIGN_AT = 32;
     private static final int PERIOD_AT = 40;
     /** The period of the open file is not known yet: it is taken from the file or its first record. */
@@ -68,7 +69,7 @@ final class SharedFileState {
     static SharedFileState map(FileChannel channel) {
         try {
             return new SharedFileState(channel.map(FileChannel.MapMode.READ_WRITE, OFFSET,
-                    HEADER + (long) SLOTS * SLOT_SIZE));
+                    FIRST_SLOT_AT + (long) SLOTS * LINE));
         } catch (IOException | UnsupportedOperationException e) {
             return null; // every batch then takes the OS lock and reads the file's identity and size from the file system
         }
@@ -201,14 +202,17 @@ final class SharedFileState {
 
     // The process slots.
 
-    /** Marks {@code length} bytes of the file of {@code generation} as in flight from the process of {@code slot}. */
+    /**
+     * Marks {@code length} bytes of the file of {@code generation} as in flight from the process of {@code slot}. A
+     * release store: the compare-and-set of the reservation that follows orders it before any drain that sees it.
+     */
     void inFlight(int slot, long generation, long length) {
-        set(slotAt(slot), IN_FLIGHT | (generation & TAG_MASK) << TAG_SHIFT | length);
+        LONGS.setRelease(map, slotAt(slot), IN_FLIGHT | (generation & TAG_MASK) << TAG_SHIFT | length);
     }
 
-    /** The process of {@code slot} has no bytes in flight (any more). */
+    /** The process of {@code slot} has no bytes in flight (any more): its write has returned. */
     void landed(int slot) {
-        set(slotAt(slot), 0);
+        LONGS.setRelease(map, slotAt(slot), 0L);
     }
 
     /** Whether the process of {@code slot} has bytes in flight for the file of {@code generation}. */
@@ -218,7 +222,7 @@ final class SharedFileState {
     }
 
     private static int slotAt(int slot) {
-        return HEADER + slot * SLOT_SIZE;
+        return FIRST_SLOT_AT + slot * LINE;
     }
 
     private long get(int at) {

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class WriterSlots {
 
-    private static final long FIRST_SLOT_BYTE = 1024;
+    private static final long FIRST_SLOT_BYTE = 16384;
     /** Appends in flight normally land within microseconds: look again this many times before asking the kernel. */
     private static final int SPINS = 200;
     private static final int YIELDS = 2 * SPINS;

@@ -81,11 +81,13 @@ class ProcessKillIT {
         assertEquals(List.of(), reportsOfKilled, "killed writers reported errors before they died (seed " + seed + ")");
         List<Path> files = LogFiles.oldestFirst(log);
         assertTrue(files.size() > 20, "the writers must rotate many times: " + files.size() + " files");
-        long unfinished = LogCheck.verifyAfterKills(files, expected, returnedByKilled, WriterProcess.PAYLOAD);
-        System.out.printf("%d kills (seed %d): %d files, %d records of survivors, %d returned by killed writers, "
-                + "%d unfinished lines of killed writers, each on a line of its own%n", KILLS, seed, files.size(),
+        LogCheck.Result result = LogCheck.verifyAfterKills(files, expected, returnedByKilled, WriterProcess.PAYLOAD);
+        System.out.printf("%d kills (seed %d): %d files, %d records of survivors, %d returned by killed writers; "
+                + "unfinished records of killed writers: %d on a line of their own, %d followed on their line by "
+                + "another's whole record%n", KILLS, seed, files.size(),
                 expected.values().stream().mapToLong(Long::longValue).sum(),
-                returnedByKilled.values().stream().mapToLong(Long::longValue).sum(), unfinished);
+                returnedByKilled.values().stream().mapToLong(Long::longValue).sum(), result.unfinished(),
+                result.joined());
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.ErrorManager;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
@@ -65,23 +66,30 @@ class ReservationWindowIT {
         assertEquals(List.of(log), LogFiles.oldestFirst(log), "rotated while bytes of the file were in flight");
         assertTrue(writer.isAlive(), "the writer went on while bytes of the file were in flight");
 
-        signal("CONT", reserver);
-        reserver.go();
-        reserver.expectLine(Reserver.WRITTEN);
-        writer.join();
-        handler.close();
-        handler = null;
-
-        List<Path> files = LogFiles.oldestFirst(log);
-        new LogCheck().expectWriter("t", 1, RECORDS).expect(Reserver.WRITER + " T0", 1).check(files).assertOk();
-        try (var lines = LogFiles.reader(files.get(0))) {
-            assertTrue(lines.lines().anyMatch(line -> line.startsWith("W" + Reserver.WRITER + " ")),
-                    "the reserved record is not in the file it was reserved in, " + files.get(0));
-        }
+        List<Path> files = resumeReserver(writer, log);
         assertTrue(files.size() >= 3, "rotated fewer than twice: " + files);
         for (Path backup : files.subList(0, files.size() - 1)) {
             assertTrue(backup.toString().endsWith(".gz"), "not compressed: " + backup);
         }
+    }
+
+    @Test
+    @Timeout(120)
+    void reserverStoppedPastLockTimeoutIsReportedAndItsRecordLandsInItsFileWhenItResumes() throws Exception {
+        Path log = dir.resolve("late.log");
+        handler = handler(log, null);
+        handler.setLockTimeout("1s");
+        publish(0);
+        reserver = startReserver(log);
+        signal("STOP", reserver);
+
+        Thread writer = startWriter();
+        writer.join(); // rotated past the stopped reserver after lockTimeout
+        List<RecordingErrorManager.Report> reports = errors.takeAll(ErrorManager.GENERIC_FAILURE);
+        assertEquals(1, reports.size(), "reports: " + reports);
+        assertTrue(reports.get(0).message().contains("did not write them within lockTimeout"), reports.toString());
+
+        resumeReserver(writer, log);
     }
 
     @Test
@@ -106,6 +114,28 @@ class ReservationWindowIT {
         for (Path file : files) {
             assertTrue(Files.size(file) <= 1024, file + " is larger than rotateSize");
         }
+    }
+
+    /**
+     * Lets the stopped reserver go on and write its record, waits for the writer, closes the handler, and checks that
+     * every record is there once and the reserver's is in the oldest file, the one it was reserved in.
+     *
+     * @return the files, oldest first
+     */
+    private List<Path> resumeReserver(Thread writer, Path log) throws Exception {
+        signal("CONT", reserver);
+        reserver.go();
+        reserver.expectLine(Reserver.WRITTEN);
+        writer.join();
+        handler.close();
+        handler = null;
+        List<Path> files = LogFiles.oldestFirst(log);
+        new LogCheck().expectWriter("t", 1, RECORDS).expect(Reserver.WRITER + " T0", 1).check(files).assertOk();
+        try (var lines = LogFiles.reader(files.get(0))) {
+            assertTrue(lines.lines().anyMatch(line -> line.startsWith("W" + Reserver.WRITER + " ")),
+                    "the reserved record is not in the file it was reserved in, " + files.get(0));
+        }
+        return files;
     }
 
     private ConcurrentRotatingFileHandler handler(Path log, String suffix) {

@@ -71,7 +71,9 @@ public final class LogCheck {
      * Expects the records of writer threads that were killed: {@code returnedByKey} maps each to the number of its
      * publish calls that had returned. Those records must be there, intact, once and in order; the one it was
      * publishing when it died (a {@link RecordFormat#record} with {@code payloadLength} letters) may be there whole, as
-     * an unfinished line of its own (a prefix of the record), or not at all.
+     * an unfinished line of its own (a prefix of the record), or not at all. It may also be cut short and followed on
+     * its line by a whole record of another writer: SIGKILL can cut an append without the lock at a page boundary, and
+     * the next append goes on from there ({@link Result#joined()}).
      */
     public LogCheck expectKilled(Map<String, Long> returnedByKey, int payloadLength) {
         returnedByKey.forEach((key, returned) -> {
@@ -138,6 +140,9 @@ public final class LogCheck {
                 result.otherLines++;
             } else if (isUnfinishedRecordOfKilled(line)) {
                 result.unfinished++;
+            } else if (joinedAfterUnfinishedOfKilled(line) > 0) {
+                result.joined++;
+                check(result, file, number, line.substring(joinedAfterUnfinishedOfKilled(line)));
             } else {
                 result.torn++;
                 result.problem(() -> file.getFileName() + ":" + number + (record == null ? " is torn or merged: "
@@ -177,6 +182,29 @@ public final class LogCheck {
         return false;
     }
 
+    /**
+     * Where a whole record starts in {@code line} after the beginning of the record a killed writer was appending when
+     * it died, or 0 if the line is not made so: a write cut short by SIGKILL ends at a page boundary, and the next
+     * process's append, made without the lock, goes on from there on the same line.
+     */
+    private int joinedAfterUnfinishedOfKilled(String line) {
+        for (String inFlight : inFlightOfKilled.values()) {
+            int common = 0;
+            int most = Math.min(inFlight.length() - 1, line.length() - 1);
+            while (common < most && line.charAt(common) == inFlight.charAt(common)) {
+                common++;
+            }
+            for (int start = common; start > 0; start--) {
+                String rest = layout.recordText(line.substring(start));
+                RecordFormat.Fields record = rest == null ? null : RecordFormat.parse(rest);
+                if (record != null && record.intact()) {
+                    return start;
+                }
+            }
+        }
+        return 0;
+    }
+
     private static String abbreviate(String line) {
         return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
@@ -192,12 +220,11 @@ public final class LogCheck {
     /**
      * As {@link #verify}, for runs in which writers were killed ({@link #expectKilled}).
      *
-     * @return how many unfinished lines of killed writers were found
+     * @return the result, with how many unfinished records of killed writers were found
      */
-    public static long verifyAfterKills(List<Path> files, Map<String, Long> expected,
+    public static Result verifyAfterKills(List<Path> files, Map<String, Long> expected,
             Map<String, Long> returnedByKilled, int payloadLength) throws IOException {
-        return new LogCheck().expect(expected).expectKilled(returnedByKilled, payloadLength).check(files).assertOk()
-                .unfinished();
+        return new LogCheck().expect(expected).expectKilled(returnedByKilled, payloadLength).check(files).assertOk();
     }
 
     /** The intact records of each writer thread in {@code files}; nothing is judged. */
@@ -232,6 +259,7 @@ public final class LogCheck {
         private long problemCount;
         private long torn;
         private long unfinished;
+        private long joined;
         private long otherLines;
         private long bytes;
 
@@ -311,6 +339,14 @@ public final class LogCheck {
         }
 
         /** Lines that are the unfinished record of a killed writer. */
+        /**
+         * Lines where the unfinished record of a killed writer is followed by a whole record of another (see
+         * {@link LogCheck#expectKilled}); the whole record is counted as found.
+         */
+        public long joined() {
+            return joined;
+        }
+
         public long unfinished() {
             return unfinished;
         }

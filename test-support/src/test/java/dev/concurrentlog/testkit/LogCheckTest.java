@@ -123,19 +123,16 @@ class LogCheckTest {
     @Test
     void aKilledWritersRecordMayBeWholeUnfinishedOrMissingAndNothingElse() throws IOException {
         Path log = dir.resolve("app.log");
-        List<String> lines = new ArrayList<>();
-        for (int sequence = 0; sequence < 10; sequence++) {
-            lines.add(RecordFormat.record("k", 0, sequence, 60));
-        }
+        List<String> lines = returnedByKilled();
         String inFlight = RecordFormat.record("k", 0, 10, 60);
         Map<String, Long> returned = Map.of("k T0", 10L);
 
         Files.write(log, lines);
-        assertEquals(0, LogCheck.verifyAfterKills(List.of(log), Map.of(), returned, 60));
+        assertEquals(0, LogCheck.verifyAfterKills(List.of(log), Map.of(), returned, 60).unfinished());
         Files.write(log, append(lines, inFlight));
-        assertEquals(0, LogCheck.verifyAfterKills(List.of(log), Map.of(), returned, 60));
+        assertEquals(0, LogCheck.verifyAfterKills(List.of(log), Map.of(), returned, 60).unfinished());
         Files.write(log, append(lines, inFlight.substring(0, 25)));
-        assertEquals(1, LogCheck.verifyAfterKills(List.of(log), Map.of(), returned, 60));
+        assertEquals(1, LogCheck.verifyAfterKills(List.of(log), Map.of(), returned, 60).unfinished());
 
         Files.write(log, append(lines, RecordFormat.record("k", 0, 9, 60).substring(0, 25)));
         assertThrows(AssertionError.class, () -> LogCheck.verifyAfterKills(List.of(log), Map.of(), returned, 60),
@@ -146,6 +143,30 @@ class LogCheckTest {
         Files.write(log, append(append(lines, inFlight), RecordFormat.record("k", 0, 11, 60)));
         assertThrows(AssertionError.class, () -> LogCheck.verifyAfterKills(List.of(log), Map.of(), returned, 60),
                 "more than the one in flight");
+    }
+
+    @Test
+    void aKilledWritersUnfinishedRecordMayBeFollowedOnItsLineByAWholeRecordOfAnother() throws IOException {
+        Path log = dir.resolve("app.log");
+        List<String> lines = returnedByKilled();
+        String inFlight = RecordFormat.record("k", 0, 10, 60);
+        String other = RecordFormat.record("o", 0, 0, 60);
+        Map<String, Long> returned = Map.of("k T0", 10L);
+
+        Files.write(log, append(lines, inFlight.substring(0, 25) + other));
+        LogCheck.Result joined = new LogCheck().expect("o T0", 1).expectKilled(returned, 60)
+                .check(List.of(log)).assertOk();
+        assertEquals(List.of(1L, 0L, 11L), List.of(joined.joined(), joined.torn(), joined.found()));
+
+        Files.write(log, append(lines, RecordFormat.record("k", 0, 9, 60).substring(0, 25) + other));
+        assertThrows(AssertionError.class, () -> new LogCheck().expect("o T0", 1).expectKilled(returned, 60)
+                .check(List.of(log)).assertOk(), "a prefix of a record that had returned, joined");
+        Files.write(log, append(lines, inFlight.substring(0, 25) + other.substring(1)));
+        assertThrows(AssertionError.class, () -> new LogCheck().expect("o T0", 1).expectKilled(returned, 60)
+                .check(List.of(log)).assertOk(), "joined to a record that is not whole");
+        Files.write(log, append(lines.subList(0, 9), lines.get(9).substring(0, 25) + other));
+        assertThrows(AssertionError.class, () -> new LogCheck().expect("o T0", 1).check(List.of(log)).assertOk(),
+                "joined, with no writer killed");
     }
 
     @Test
@@ -194,6 +215,15 @@ class LogCheckTest {
         }
         Files.write(log, append(lines, prefix + RecordFormat.record("a", 0, 5, 60).replace("S5", "S6")));
         assertTrue(check.check(List.of(log)).problems().get(0).contains("fails its checksum"));
+    }
+
+    /** The ten records of writer thread {@code k T0} whose publish returned before it was killed. */
+    private static List<String> returnedByKilled() {
+        List<String> lines = new ArrayList<>();
+        for (int sequence = 0; sequence < 10; sequence++) {
+            lines.add(RecordFormat.record("k", 0, sequence, 60));
+        }
+        return lines;
     }
 
     private static List<String> append(List<String> lines, String line) {
