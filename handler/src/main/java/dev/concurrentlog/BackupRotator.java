@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NavigableSet;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * The backups of a log file: their names, rotation into them, and how long they are kept. Names are those of WildFly's
@@ -47,29 +48,26 @@ final class BackupRotator {
             throw new IllegalArgumentException("maxBackupIndex " + maxBackupIndex);
         }
         // One directory listing finds the slots in use, so a rotation costs what is there, not maxBackupIndex.
-        NavigableSet<Integer> present = new TreeSet<>();
-        List<Path> inSlots = new ArrayList<>();
+        NavigableMap<Integer, List<Path>> inSlots = new TreeMap<>();
         for (Path sibling : siblings(file, base)) {
             Name name = Name.parse(sibling.getFileName().toString(), base);
             if (name.rest.isEmpty() && name.index >= 1 && name.index <= maxBackupIndex) {
-                present.add(name.index);
-                inSlots.add(sibling);
+                inSlots.computeIfAbsent(name.index, index -> new ArrayList<>(1)).add(sibling);
             }
         }
-        for (Path slot : inSlots) {
-            requireRegular(slot);
-        }
-        for (Path slot : inSlots) {
-            if (Name.parse(slot.getFileName().toString(), base).index == maxBackupIndex) {
-                Files.deleteIfExists(slot);
+        for (List<Path> slot : inSlots.values()) {
+            for (Path backup : slot) {
+                requireRegular(backup);
             }
         }
-        present.remove(maxBackupIndex);
-        for (int index : present.descendingSet()) {
-            for (String extension : EXTENSIONS) {
-                Path from = file.resolveSibling(base + "." + index + extension);
-                if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.move(from, file.resolveSibling(base + "." + (index + 1) + extension));
+        for (Map.Entry<Integer, List<Path>> slot : inSlots.descendingMap().entrySet()) {
+            int index = slot.getKey();
+            for (Path backup : slot.getValue()) {
+                if (index == maxBackupIndex) {
+                    Files.deleteIfExists(backup);
+                } else {
+                    String extension = Name.parse(backup.getFileName().toString(), base).extension;
+                    Files.move(backup, file.resolveSibling(base + "." + (index + 1) + extension));
                 }
             }
         }

@@ -89,7 +89,8 @@ class LifecycleTest {
         Path log = dir.resolve("recreate.log");
         ConcurrentRotatingFileHandler steady = handler(log);
         ConcurrentRotatingFileHandler first = handler(log);
-        Thread steadyWriter = writer(steady, "s", 0, 4000);
+        TestHandlers.writeRecords(steady, "s", 0, 0, 1); // attached, and so writing the file, before the others come
+        Thread steadyWriter = new Thread(() -> TestHandlers.writeRecords(steady, "s", 0, 1, 4000));
         steadyWriter.start();
         writeRecords(first, "a", 0, 500);
         first.close();
@@ -103,10 +104,6 @@ class LifecycleTest {
         second.close();
         steady.close();
         LogCheck.verify(LogFiles.oldestFirst(log), Map.of("s T0", 4000L, "a T0", 500L, "b T0", 500L));
-    }
-
-    private static Thread writer(ConcurrentRotatingFileHandler handler, String writer, int thread, int count) {
-        return new Thread(() -> writeRecords(handler, writer, thread, count));
     }
 
     private static void writeRecords(ConcurrentRotatingFileHandler handler, String writer, int thread, int count) {
