@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The records that one holder of the lock writes in one go, encoded as they are taken. They come from the queue of
- * waiting records (autoFlush=true, and flush markers) and the ring of buffered ones (autoFlush=false), in an order
+ * waiting records (autoFlush=true) and the ring of buffered ones (autoFlush=false), in an order
  * that keeps every thread's records in the order it published them. Buffered records are moved into reused
  * {@link PendingRecord}s, so buffering allocates nothing. Used only by the thread that holds the in-JVM lock.
  */
@@ -19,8 +19,6 @@ final class Batch {
 
     private final List<PendingRecord> records = new ArrayList<>();
     private final List<PendingRecord> polled = new ArrayList<>();
-    /** Flush markers: done once everything queued before them is written. */
-    private final List<PendingRecord> markers = new ArrayList<>();
     private final List<PendingRecord> reusable = new ArrayList<>();
     private int reusableUsed;
     /** Buffered records that failed, to be reported to their handlers once no lock is held. */
@@ -53,12 +51,7 @@ final class Batch {
             }
             reusableUsed--; // the last one was not filled
             for (; handled < polled.size(); handled++) {
-                PendingRecord next = polled.get(handled);
-                if (next.policy == null) {
-                    markers.add(next);
-                } else {
-                    add(next);
-                }
+                add(polled.get(handled));
             }
         } finally {
             bufferedChars.addAndGet(-chars);
@@ -72,7 +65,7 @@ final class Batch {
 
     /** A record taken out of the queue that an Error kept from the batch: it must not be waited for for ever. */
     private static void failTaken(PendingRecord record) {
-        record.complete(record.policy == null ? null : BatchWriter.NOT_WRITTEN); // a flush marker is just done
+        record.complete(BatchWriter.NOT_WRITTEN);
     }
 
     boolean isEmpty() {
@@ -94,7 +87,7 @@ final class Batch {
 
     /**
      * Ends the batch: if it was not {@code written} (an Error before the write), its records fail; buffered records
-     * that failed are kept for {@link #takeFailedBuffered}; the flush markers are done. A waiting record that was
+     * that failed are kept for {@link #takeFailedBuffered}. A waiting record that was
      * written may already be reused by its thread, so only its (fixed) owner is looked at. What must happen happens
      * first and allocates nothing, so that running out of memory here leaves no thread waiting and no record behind.
      */
@@ -113,10 +106,6 @@ final class Batch {
                 }
             }
         } finally {
-            for (int i = 0; i < markers.size(); i++) {
-                markers.get(i).complete(null);
-            }
-            markers.clear();
             records.clear();
             for (int i = 0; i < reusableUsed; i++) {
                 reusable.get(i).refill(null, null, null, null, 0); // keep no text alive

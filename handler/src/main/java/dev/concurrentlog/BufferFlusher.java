@@ -33,7 +33,7 @@ final class BufferFlusher {
     static void flushAll() {
         for (SharedLogFile file : BUFFERING) {
             BUFFERING.remove(file);
-            file.flushBuffered();
+            file.flush();
         }
     }
 
@@ -56,7 +56,7 @@ final class BufferFlusher {
             try {
                 flushAll();
             } catch (RuntimeException | Error e) {
-                // flushBuffered reports write problems to the handlers; this thread must not die
+                // flush reports write problems to the handlers; this thread must not die
             }
         }
     }

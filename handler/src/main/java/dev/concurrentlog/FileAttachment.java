@@ -40,10 +40,10 @@ final class FileAttachment {
     }
 
     /**
-     * Writes a record to the file, attaching first if need be: if {@code waited} (autoFlush=true), returns once it is
+     * Writes a record to the file, attaching first if need be: if {@code autoFlush}, returns once it is
      * in the file; otherwise buffers it. Whatever keeps it out of the file goes to the handler's error sink.
      */
-    void write(String text, Charset charset, WritePolicy policy, long time, boolean waited) {
+    void write(String text, Charset charset, WritePolicy policy, long time, boolean autoFlush) {
         String refused = null;
         IOException failure = null;
         lock.readLock().lock();
@@ -52,7 +52,7 @@ final class FileAttachment {
             if (file == null) {
                 refused = closed ? "Handler is closed; record not written"
                         : "Property \"fileName\" is not set; record not written";
-            } else if (waited) {
+            } else if (autoFlush) {
                 failure = file.write(text, charset, policy, time, errors);
             } else {
                 file.buffer(text, charset, policy, time, errors);
@@ -73,7 +73,7 @@ final class FileAttachment {
         try {
             SharedLogFile file = attached;
             if (file != null) {
-                file.flushBuffered();
+                file.flush();
             }
         } finally {
             lock.readLock().unlock();
@@ -105,7 +105,7 @@ final class FileAttachment {
             closed = true;
             SharedLogFile file = attached;
             if (file != null) {
-                file.flushBuffered();
+                file.flush();
                 file.awaitCompressions();
             }
             detach();

@@ -67,8 +67,8 @@ final class LockFileGuard {
         return state;
     }
 
-    /** Takes the in-JVM lock. The caller's interrupt status is held back until {@link #unlock()}. */
-    void lock() {
+    /** Takes the in-JVM lock. The caller's interrupt status is held back until {@link #unlockAll()}. */
+    void lockInJvm() {
         if (jvmLock.isHeldByCurrentThread()) {
             throw new IllegalStateException("Lock on " + path + " is already held by this thread");
         }
@@ -88,7 +88,7 @@ final class LockFileGuard {
     /**
      * Releases the in-JVM lock (and the file lock, if still held) and restores the interrupt status.
      */
-    IOException unlock() {
+    IOException unlockAll() {
         IOException problem = mutex == null ? null : unlockFile();
         boolean interrupt = wasInterrupted | Thread.interrupted();
         wasInterrupted = false;

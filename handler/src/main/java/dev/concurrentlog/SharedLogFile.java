@@ -30,7 +30,7 @@ final class SharedLogFile {
     private final Path path;
     private final LockFileGuard guard;
     private final Timings timings;
-    /** Records whose publishers wait (autoFlush=true), and flush markers. */
+    /** Records whose publishers wait (autoFlush=true). */
     private final WaitingQueue queue = new WaitingQueue();
     private final BufferedRecords buffered = new BufferedRecords();
     /**
@@ -83,7 +83,7 @@ final class SharedLogFile {
     /** Writes what every open file of this JVM has buffered; returns once it is written. */
     static void flushAllOpen() {
         for (SharedLogFile file : FILES.values()) {
-            file.flushBuffered();
+            file.flush();
         }
     }
 
@@ -111,7 +111,7 @@ final class SharedLogFile {
         }
         // read before the guard: the registry's monitor is taken before the guard's lock when a file closes
         boolean onlyHandler = FILES.references(path) == 1;
-        guard.lock();
+        guard.lockInJvm();
         try {
             // A process that keeps the lock past the timeout is running, so this one joins a running group.
             boolean locked = guard.lockFile(policy.lockTimeoutNanos());
@@ -136,7 +136,7 @@ final class SharedLogFile {
         } catch (IOException e) {
             failure = e;
         } finally {
-            IOException unlockFailure = guard.unlock();
+            IOException unlockFailure = guard.unlockAll();
             if (failure == null) {
                 failure = unlockFailure;
             }
@@ -164,7 +164,7 @@ final class SharedLogFile {
         }
         queue.add(record);
         try {
-            writeUntilDone(record, errors);
+            writeQueued(record, errors);
             return record.failure();
         } finally {
             record.release();
@@ -183,46 +183,53 @@ final class SharedLogFile {
                         + " full; not written", null, ErrorManager.WRITE_FAILURE);
                 return;
             }
-            flushBuffered(errors); // full
+            flush(errors); // full
         }
         if (bufferedChars.addAndGet(text.length()) < BUFFER_LIMIT || within) {
             BufferFlusher.watch(this);
         } else {
-            flushBuffered(errors);
+            flush(errors);
         }
     }
 
     /** Writes whatever is buffered now (flush, close, the flusher thread, JVM shutdown). */
-    void flushBuffered() {
-        flushBuffered((message, exception, code) -> {
+    void flush() {
+        flush((message, exception, code) -> {
             // with no handler to tell, problems of the file are reported with the records that failed
         });
     }
 
-    /** Writes everything queued before this call; returns once it is written (or has failed). */
-    void flushBuffered(ErrorSink errors) {
-        PendingRecord marker = PendingRecord.waiting("", null, null, 0);
-        queue.add(marker);
-        writeUntilDone(marker, errors);
+    /** Writes everything queued or buffered before this call; returns once it is written (or has failed). */
+    void flush(ErrorSink errors) {
+        writeQueued(null, errors);
     }
 
-    private void writeUntilDone(PendingRecord record, ErrorSink errors) {
+    /**
+     * Takes the in-JVM lock, waiting in line for it, and writes what is queued and buffered, unless {@code record}
+     * (if not null) was written meanwhile by the thread before (group commit). Problems are reported to
+     * {@code errors} once the lock is let go.
+     */
+    private void writeQueued(PendingRecord record, ErrorSink errors) {
         List<IOException> problems = null;
         List<PendingRecord> failedBuffered = null;
-        while (!record.isDone()) {
-            // Waits in line for the lock, parked: the holder may write this record too (group commit)
-            guard.lock();
+        while (true) {
+            guard.lockInJvm();
             try {
-                if (!record.isDone()) {
+                if (record == null || !record.isDone()) {
                     problems = BatchWriter.addAll(problems, drain());
                     failedBuffered = batch.takeFailedBuffered(failedBuffered);
                 }
             } finally {
-                IOException unlockFailure = guard.unlock();
+                IOException unlockFailure = guard.unlockAll();
                 if (unlockFailure != null) {
                     problems = BatchWriter.add(problems, unlockFailure);
                 }
             }
+            if (record == null || record.isDone()) {
+                break;
+            }
+            // queued behind a record whose publisher is still adding it (see WaitingQueue): let it finish
+            Thread.yield();
         }
         if (problems != null) {
             for (IOException problem : problems) {
@@ -244,7 +251,7 @@ final class SharedLogFile {
             // encode what is queued before taking the OS lock, so other processes wait less; what comes meanwhile joins
             batch.take(queue, buffered, bufferedChars);
             if (batch.isEmpty()) {
-                return null; // flush markers only; publishers that queue from now on try the lock themselves
+                return null; // written meanwhile by the thread before
             }
             if (writer.appendReserved(batch.records(), batch.encoded())) {
                 written = true;
@@ -285,7 +292,7 @@ final class SharedLogFile {
      */
     void underLocks(LockedAction action, long lockTimeoutNanos) throws IOException {
         IOException failure;
-        guard.lock();
+        guard.lockInJvm();
         try {
             if (closed) {
                 throw new IOException(path + " is closed");
@@ -296,7 +303,7 @@ final class SharedLogFile {
             }
             action.run();
         } finally {
-            failure = guard.unlock();
+            failure = guard.unlockAll();
         }
         if (failure != null) {
             throw failure;
@@ -328,11 +335,11 @@ final class SharedLogFile {
     }
 
     private boolean isClosed() {
-        guard.lock();
+        guard.lockInJvm();
         try {
             return closed;
         } finally {
-            guard.unlock();
+            guard.unlockAll();
         }
     }
 
@@ -342,13 +349,13 @@ final class SharedLogFile {
     }
 
     private void close() {
-        flushBuffered();
-        guard.lock();
+        flush();
+        guard.lockInJvm();
         try {
             closed = true;
             output.close();
         } finally {
-            guard.unlock();
+            guard.unlockAll();
         }
         GUARDS.release(guard.path(), guard, LockFileGuard::close);
     }

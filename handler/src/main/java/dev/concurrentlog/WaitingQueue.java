@@ -3,7 +3,7 @@ package dev.concurrentlog;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The records whose publishers wait for them (autoFlush=true), and flush markers, in the order they were added: a
+ * The records whose publishers wait for them (autoFlush=true), in the order they were added: a
  * linked queue threaded through the records themselves, so that queuing allocates nothing (after Dmitry Vyukov's
  * intrusive multi-producer queue). Any thread adds; only the holder of the in-JVM lock polls; any thread may peek.
  * <p>

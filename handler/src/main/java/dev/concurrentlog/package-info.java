@@ -14,14 +14,17 @@
  * same {@code SharedLogFile} per log and the same {@code LockFileGuard} per lock file, reference-counted.</dd>
  * <dt>The write path</dt>
  * <dd>{@code SharedLogFile} queues records ({@code PendingRecord} in a {@code WaitingQueue}, or buffered ones in
- * {@code BufferedRecords}); whichever thread gets the lock takes them all as a {@code Batch}, encodes them
- * ({@code RecordEncoder}) and has {@code BatchWriter} write them, one write call per run between rotations.
- * {@code BufferFlusher} bounds how long buffered records wait.</dd>
+ * {@code BufferedRecords}); each publisher waits in line for the in-JVM lock, and whichever thread holds it takes all
+ * queued records as a {@code Batch}, encodes them ({@code RecordEncoder}) and has {@code BatchWriter} write them: with
+ * a reservation in the shared state and one {@code O_APPEND} write, no OS lock; or, to rotate or repair, under the OS
+ * lock. {@code BufferFlusher} bounds how long buffered records wait.</dd>
  * <dt>Cross-process coordination</dt>
  * <dd>{@code LockFileGuard}: the in-JVM lock, then the OS lock on the lock file (byte 0), never renamed or deleted;
  * {@code LockWaitWatchdog} ends a blocking wait at {@code lockTimeout}; {@code GroupPresence} (byte 1) tells whether
- * other processes have the file open; {@code SharedFileState} (mapped at byte 64) holds what every process must agree
- * on: which file is current (generation), where it ends, the current period.</dd>
+ * other processes have the file open; {@code SharedFileState} (mapped from byte 64) holds what every process must
+ * agree on: which file is current (generation), the ticket that appends reserve their bytes from, the current period,
+ * and a slot per process for its bytes in flight; {@code WriterSlots} claims this JVM's slot (an OS lock from byte
+ * 16384) and waits for the others' appends before a rotation.</dd>
  * <dt>The file, rotation and repair</dt>
  * <dd>{@code LogFileOutput} owns the open file: it learns from the shared state or the file system which file is at
  * the path, repairs what a dead writer left (an unfinished line, a failed write cut back), and rotates by size or by

@@ -28,7 +28,7 @@ public final class Reserver {
         ByteBuffer record = ByteBuffer.wrap((RecordFormat.record(WRITER, 0, 0, 40) + "\n")
                 .getBytes(StandardCharsets.UTF_8));
         try (FileChannel out = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            guard.lock();
+            guard.lockInJvm();
             int slot;
             SharedFileState state;
             try {
@@ -38,7 +38,7 @@ public final class Reserver {
                 slot = guard.slot();
                 state = guard.state();
             } finally {
-                guard.unlock();
+                guard.unlockAll();
             }
             long generation = state.generation();
             while (true) {
