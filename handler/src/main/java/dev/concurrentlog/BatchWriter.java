@@ -65,7 +65,7 @@ final class BatchWriter {
      * @return whether the batch was taken care of; false if it must be written under the OS lock
      */
     boolean appendReserved(List<PendingRecord> batch, byte[] encoded) {
-        SharedFileState shared = guard.state();
+        LockFileState shared = guard.state();
         int slot = guard.slot();
         if (unlocked || slot < 0) {
             return false;
@@ -77,7 +77,7 @@ final class BatchWriter {
         long generation;
         try {
             generation = output.generationForAppends();
-            if (!SharedFileState.openFor(shared.ticket(), generation)) {
+            if (!LockFileState.openFor(shared.ticket(), generation)) {
                 generation = output.reopenForAppends(batch.get(0).policy); // another process rotated
             }
         } catch (IOException e) {
@@ -88,7 +88,7 @@ final class BatchWriter {
         }
         while (true) {
             long ticket = shared.ticket();
-            if (!SharedFileState.openFor(ticket, generation) || !fits(batch, SharedFileState.bytes(ticket), shared)) {
+            if (!LockFileState.openFor(ticket, generation) || !fits(batch, LockFileState.bytes(ticket), shared)) {
                 return false;
             }
             shared.inFlight(slot, generation, total);
@@ -112,19 +112,19 @@ final class BatchWriter {
     }
 
     /** Whether the records of {@code batch} go into the open file, of {@code size} bytes, without a rotation. */
-    private static boolean fits(List<PendingRecord> batch, long size, SharedFileState shared) {
+    private static boolean fits(List<PendingRecord> batch, long size, LockFileState shared) {
         long end = size;
-        long period = SharedFileState.UNKNOWN_PERIOD;
+        long period = LockFileState.UNKNOWN_PERIOD;
         for (PendingRecord next : batch) {
             WritePolicy policy = next.policy;
             if (policy.rotationDue(end, next.encodedLength)) {
                 return false;
             }
             if (policy.suffix().timed()) {
-                if (period == SharedFileState.UNKNOWN_PERIOD) {
+                if (period == LockFileState.UNKNOWN_PERIOD) {
                     period = shared.periodStart();
                 }
-                if (period == SharedFileState.UNKNOWN_PERIOD || policy.periodOver(period, next.time)) {
+                if (period == LockFileState.UNKNOWN_PERIOD || policy.periodOver(period, next.time)) {
                     return false;
                 }
             }
@@ -180,13 +180,13 @@ final class BatchWriter {
                 }
             }
             long size = locked ? output.sizeForLockedWrite(first) : output.current(first).size();
-            long period = SharedFileState.UNKNOWN_PERIOD;
+            long period = LockFileState.UNKNOWN_PERIOD;
             int runStart = 0;
             long runLength = 0;
             for (int i = 0; i < batch.size(); i++) {
                 PendingRecord next = batch.get(i);
                 WritePolicy policy = next.policy;
-                if (locked && policy.suffix().timed() && period == SharedFileState.UNKNOWN_PERIOD) {
+                if (locked && policy.suffix().timed() && period == LockFileState.UNKNOWN_PERIOD) {
                     period = output.periodStart(policy, size + runLength, next.time);
                 }
                 boolean periodOver = locked && policy.periodOver(period, next.time);
@@ -208,7 +208,7 @@ final class BatchWriter {
                         problems = add(problems, e);
                     }
                     size = output.sizeForLockedWrite(policy);
-                    period = SharedFileState.UNKNOWN_PERIOD; // as the rotation left it: read again
+                    period = LockFileState.UNKNOWN_PERIOD; // as the rotation left it: read again
                 }
                 runLength += next.encodedLength;
             }

@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * Byte 1 of the lock file carries the JVM's {@link GroupPresence}, bytes from 16384 the {@link WriterSlots}.
  * <p>
- * There is one channel per lock file per JVM (see {@link SharedRegistry}): closing any channel to the file would drop
+ * There is one channel per lock file per JVM (see {@link CountedRegistry}): closing any channel to the file would drop
  * all of the JVM's locks on it. Interrupts cannot break the guard: the caller's interrupt status is cleared while it
  * holds the guard and restored when it lets go; a channel closed by an interrupt that arrives during a lock call is
  * reopened. A blocking wait for the OS lock is ended at the lock timeout by the {@link LockWaitWatchdog}.
@@ -47,7 +47,7 @@ final class LockFileGuard {
     private final WriterSlots slots = new WriterSlots();
     private boolean wasInterrupted;
     private boolean everOpened;
-    private SharedFileState state;
+    private LockFileState state;
     private boolean stateMapped;
 
     LockFileGuard(Path path, FileCreator creator) {
@@ -63,7 +63,7 @@ final class LockFileGuard {
      * The state of the log kept in the lock file, or null if it could not be mapped (or the lock file was never
      * opened). Use it only while holding the in-JVM lock, and trust it only while holding the OS lock.
      */
-    SharedFileState state() {
+    LockFileState state() {
         return state;
     }
 
@@ -265,7 +265,7 @@ final class LockFileGuard {
                     LinkOption.NOFOLLOW_LINKS);
             if (!stateMapped) {
                 stateMapped = true;
-                state = SharedFileState.map(channel); // the mapping outlives the channel, so once is enough
+                state = LockFileState.map(channel); // the mapping outlives the channel, so once is enough
             }
         }
         return channel;

@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * The open log file of one {@link SharedLogFile}, and its rotation. Which file is open, and how large it is, comes from
- * the {@link SharedFileState} in the lock file while the lock is held: a rotation by another process moves its
+ * the {@link LockFileState} in the lock file while the lock is held: a rotation by another process moves its
  * generation on and makes this one reopen the path. The file system is asked (file identity and size, by path) when
  * that state cannot be trusted (a writer died or failed part way, a writer without the lock wrote, the state describes
  * another log or cannot be mapped) and at least every {@link Timings#identityCheckNanos}, so a move or delete by an outside
@@ -56,7 +56,7 @@ final class LogFileOutput {
         this.path = path;
         this.guard = guard;
         this.timings = timings;
-        this.logKey = SharedFileState.logKey(path.toAbsolutePath().toString());
+        this.logKey = LockFileState.logKey(path.toAbsolutePath().toString());
     }
 
     /**
@@ -70,7 +70,7 @@ final class LogFileOutput {
      */
     IOException closeAppends(WritePolicy policy) {
         WriterSlots.Drain drain = guard.closeAppends(policy.lockTimeoutNanos());
-        SharedFileState shared = guard.state();
+        LockFileState shared = guard.state();
         IOException problem = null;
         if (drain == WriterSlots.Drain.TIMED_OUT) {
             // its bytes land in the file it has open whenever it goes on; later drains are for a new generation
@@ -90,7 +90,7 @@ final class LogFileOutput {
     private void cutBackFragment() {
         byte[] left = fragment;
         fragment = null;
-        SharedFileState shared = guard.state();
+        LockFileState shared = guard.state();
         if (shared != null) {
             shared.writing(); // the size is read again whether or not this cuts anything
         }
@@ -119,7 +119,7 @@ final class LogFileOutput {
      * OS lock; the OS lock is held.
      */
     void openAppends() {
-        SharedFileState shared = guard.state();
+        LockFileState shared = guard.state();
         if (shared != null && out != null && !writeFailed && expectedEnd >= 0 && shared.describes(logKey)
                 && shared.generation() == openedGeneration && shared.end() == expectedEnd) {
             shared.open(openedGeneration, expectedEnd);
@@ -132,7 +132,7 @@ final class LogFileOutput {
      * (compared now otherwise). {@link #NO_GENERATION} if not: the OS lock must be taken.
      */
     long generationForAppends() throws IOException {
-        SharedFileState shared = guard.state();
+        LockFileState shared = guard.state();
         if (out == null || shared == null || writeFailed || openedGeneration == NO_GENERATION
                 || !shared.describes(logKey)) {
             return NO_GENERATION;
@@ -156,19 +156,19 @@ final class LogFileOutput {
      *         changed meanwhile: then the OS lock must be taken
      */
     long reopenForAppends(WritePolicy policy) throws IOException {
-        SharedFileState shared = guard.state();
+        LockFileState shared = guard.state();
         if (shared == null || writeFailed || !shared.describes(logKey)) {
             return NO_GENERATION;
         }
         long before = shared.ticket();
         long generation = shared.generation();
-        if (!SharedFileState.openFor(before, generation) || generation == openedGeneration) {
+        if (!LockFileState.openFor(before, generation) || generation == openedGeneration) {
             return NO_GENERATION;
         }
         current(policy);
         identityCheckedAt = System.nanoTime();
         long after = shared.ticket();
-        if (SharedFileState.openFor(after, generation) && shared.generation() == generation) {
+        if (LockFileState.openFor(after, generation) && shared.generation() == generation) {
             openedGeneration = generation;
             expectedEnd = -1;
             return generation;
@@ -210,7 +210,7 @@ final class LogFileOutput {
      * OS lock must be held. Comes from the shared state, with no system call, when that can be trusted.
      */
     long sizeForLockedWrite(WritePolicy policy) throws IOException {
-        SharedFileState shared = guard.state();
+        LockFileState shared = guard.state();
         if (shared != null && out != null && shared.describes(logKey) && shared.generation() == openedGeneration
                 && System.nanoTime() - identityCheckedAt < timings.identityCheckNanos && !shared.takeForeignWrite()) {
             long end = shared.end();
@@ -223,7 +223,7 @@ final class LogFileOutput {
     }
 
     /** {@link #sizeForLockedWrite} from the file system; brings the shared state up to date. */
-    private long checkedSize(WritePolicy policy, SharedFileState shared) throws IOException {
+    private long checkedSize(WritePolicy policy, LockFileState shared) throws IOException {
         boolean known = shared != null && shared.describes(logKey);
         if (known) {
             shared.takeForeignWrite(); // cleared before the size is read: later foreign writes set it again
@@ -296,7 +296,7 @@ final class LogFileOutput {
         }
         int start = data.position();
         long length = data.remaining();
-        SharedFileState shared = guard.state();
+        LockFileState shared = guard.state();
         if (locked && shared != null) {
             shared.writing(); // stays unknown if this process dies or fails before the write is done
         }
@@ -328,9 +328,9 @@ final class LogFileOutput {
             channel.truncate(0);
         } finally {
             announceReplaced();
-            SharedFileState shared = guard.state();
+            LockFileState shared = guard.state();
             if (shared != null) {
-                shared.periodStart(SharedFileState.UNKNOWN_PERIOD); // empty: the first record's period
+                shared.periodStart(LockFileState.UNKNOWN_PERIOD); // empty: the first record's period
             }
         }
         expectedEnd = -1;
@@ -343,9 +343,9 @@ final class LogFileOutput {
      * one the period of its first record, of time {@code firstRecordTime}.
      */
     long periodStart(WritePolicy policy, long size, long firstRecordTime) throws IOException {
-        SharedFileState shared = guard.state();
+        LockFileState shared = guard.state();
         boolean known = shared != null && shared.describes(logKey);
-        if (known && shared.periodStart() != SharedFileState.UNKNOWN_PERIOD) {
+        if (known && shared.periodStart() != LockFileState.UNKNOWN_PERIOD) {
             return shared.periodStart();
         }
         long time = firstRecordTime;
@@ -364,7 +364,7 @@ final class LogFileOutput {
 
     /** Makes {@code start} the period of the open file, which is empty, for every process; the OS lock is held. */
     void beginPeriod(long start) {
-        SharedFileState shared = guard.state();
+        LockFileState shared = guard.state();
         if (shared != null && shared.describes(logKey)) {
             shared.periodStart(start);
         }
@@ -455,7 +455,7 @@ final class LogFileOutput {
 
     /** Tells every process, through the shared state, that the file at the path changed under the lock. */
     private void announceReplaced() {
-        SharedFileState shared = guard.state();
+        LockFileState shared = guard.state();
         if (shared != null) {
             shared.replaced(logKey);
         }

@@ -20,8 +20,8 @@ import java.util.logging.ErrorManager;
  */
 final class SharedLogFile {
 
-    private static final SharedRegistry<Path, SharedLogFile> FILES = new SharedRegistry<>();
-    private static final SharedRegistry<Path, LockFileGuard> GUARDS = new SharedRegistry<>();
+    private static final CountedRegistry<Path, SharedLogFile> FILES = new CountedRegistry<>();
+    private static final CountedRegistry<Path, LockFileGuard> GUARDS = new CountedRegistry<>();
 
     /** Buffered records (autoFlush=false) are written once they reach this many characters (bytes, for ASCII). */
     static final long BUFFER_LIMIT = 64 * 1024;
@@ -126,7 +126,7 @@ final class SharedLogFile {
                 } else {
                     long period = policy.suffix().timed()
                             ? output.periodStart(policy, current.size(), System.currentTimeMillis())
-                            : SharedFileState.UNKNOWN_PERIOD;
+                            : LockFileState.UNKNOWN_PERIOD;
                     rotated(output.rotateBySize(policy, period), policy);
                 }
             }

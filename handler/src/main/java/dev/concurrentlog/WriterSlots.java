@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * A JVM claims a slot by holding an exclusive OS lock on its byte of the lock file ({@link #FIRST_SLOT_BYTE} plus the
  * slot's number), which the kernel drops when the JVM dies. Before each append it marks its reserved bytes in flight
- * in its slot of the {@link SharedFileState}, and clears the mark once they are written. A process that takes the OS
+ * in its slot of the {@link LockFileState}, and clears the mark once they are written. A process that takes the OS
  * lock to rotate or repair the file first closes the ticket, then {@link #drain drains}: it waits until no live
  * process has bytes in flight for the open file. A slot still marked whose lock is free belongs to a dead process,
  * and is not waited for. Used only under the lock file's in-JVM lock.
@@ -47,14 +47,14 @@ final class WriterSlots {
      * Claims a slot on {@code channel} (again, after the channel was reopened: the old one's lock died with it),
      * trying the last one first; the OS mutex is held, so no process drains meanwhile.
      */
-    void claim(FileChannel channel, SharedFileState state) throws IOException {
+    void claim(FileChannel channel, LockFileState state) throws IOException {
         if (slot() >= 0) {
             return;
         }
         held = null;
         int first = Math.max(slot, 0);
-        for (int i = 0; i < SharedFileState.SLOTS; i++) {
-            int candidate = (first + i) % SharedFileState.SLOTS;
+        for (int i = 0; i < LockFileState.SLOTS; i++) {
+            int candidate = (first + i) % LockFileState.SLOTS;
             try {
                 FileLock lock = channel.tryLock(FIRST_SLOT_BYTE + candidate, 1, false);
                 if (lock != null) {
@@ -74,12 +74,12 @@ final class WriterSlots {
      * Waits until no live process has bytes in flight for the file of {@code generation}, or {@code timeoutNanos} pass.
      * The OS lock is held and the ticket closed, so no one reserves meanwhile; slots of dead processes are cleared.
      */
-    Drain drain(FileChannel channel, SharedFileState state, long generation, long timeoutNanos) {
+    Drain drain(FileChannel channel, LockFileState state, long generation, long timeoutNanos) {
         long deadline = System.nanoTime() + timeoutNanos;
         boolean dead = false;
         for (int round = 0; ; round++) {
             boolean waiting = false;
-            for (int i = 0; i < SharedFileState.SLOTS; i++) {
+            for (int i = 0; i < LockFileState.SLOTS; i++) {
                 if (i == slot() || !state.inFlight(i, generation)) {
                     continue;
                 }

@@ -10,7 +10,7 @@
  * {@code FileCreator} ({@code filePermissions}), {@code PathValidator}, {@code LogTarget}, {@code InvalidValue} (the
  * one wording of a refused value).</dd>
  * <dt>The in-JVM registry</dt>
- * <dd>{@code FileAttachment} links one handler to its file; {@code SharedRegistry} gives every handler of a JVM the
+ * <dd>{@code FileAttachment} links one handler to its file; {@code CountedRegistry} gives every handler of a JVM the
  * same {@code SharedLogFile} per log and the same {@code LockFileGuard} per lock file, reference-counted.</dd>
  * <dt>The write path</dt>
  * <dd>{@code SharedLogFile} queues records ({@code PendingRecord} in a {@code WaitingQueue}, or buffered ones in
@@ -21,7 +21,7 @@
  * <dt>Cross-process coordination</dt>
  * <dd>{@code LockFileGuard}: the in-JVM lock, then the OS lock on the lock file (byte 0), never renamed or deleted;
  * {@code LockWaitWatchdog} ends a blocking wait at {@code lockTimeout}; {@code GroupPresence} (byte 1) tells whether
- * other processes have the file open; {@code SharedFileState} (mapped from byte 64) holds what every process must
+ * other processes have the file open; {@code LockFileState} (mapped from byte 64) holds what every process must
  * agree on: which file is current (generation), the ticket that appends reserve their bytes from, the current period,
  * and a slot per process for its bytes in flight; {@code WriterSlots} claims this JVM's slot (an OS lock from byte
  * 16384) and waits for the others' appends before a rotation.</dd>

@@ -50,7 +50,7 @@ public final class LockHolder {
         try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock lock = channel.lock(0, 1, false)) {
-            SharedFileState state = SharedFileState.map(channel);
+            LockFileState state = LockFileState.map(channel);
             if (state != null) {
                 state.close();
             }

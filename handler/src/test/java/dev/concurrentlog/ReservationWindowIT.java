@@ -173,7 +173,7 @@ class ReservationWindowIT {
     private static void awaitAppendsClosed(Path log) throws IOException {
         try (FileChannel channel = FileChannel.open(lockFileOf(log), StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-            SharedFileState state = SharedFileState.map(channel);
+            LockFileState state = LockFileState.map(channel);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (state.ticket() < 0) {
                 assertTrue(System.nanoTime() < deadline, "appends were never closed for a rotation");

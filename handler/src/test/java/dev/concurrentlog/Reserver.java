@@ -30,7 +30,7 @@ public final class Reserver {
         try (FileChannel out = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             guard.lockInJvm();
             int slot;
-            SharedFileState state;
+            LockFileState state;
             try {
                 if (!guard.lockFile(TimeUnit.SECONDS.toNanos(30))) {
                     throw new IllegalStateException("no lock");
@@ -43,7 +43,7 @@ public final class Reserver {
             long generation = state.generation();
             while (true) {
                 long ticket = state.ticket();
-                if (slot < 0 || !SharedFileState.openFor(ticket, generation)) {
+                if (slot < 0 || !LockFileState.openFor(ticket, generation)) {
                     throw new IllegalStateException("appends are not open: slot " + slot + ", ticket " + ticket);
                 }
                 state.inFlight(slot, generation, record.remaining());

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * held, so a new object for the same key can never be opened before the old one is closed (closing any channel to a
  * file drops every lock the JVM holds on it).
  */
-final class SharedRegistry<K, V> {
+final class CountedRegistry<K, V> {
 
     private static final class Entry<V> {
         final V value;

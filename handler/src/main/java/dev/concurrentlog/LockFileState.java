@@ -30,7 +30,7 @@ import java.nio.charset.StandardCharsets;
  * unless its marker and log hash match. Words are read and written as volatile, with the native byte order: the
  * mapping is shared, so a compare-and-set is atomic across processes as it is across threads.
  */
-final class SharedFileState {
+final class LockFileState {
 
     /** How many processes can append without the OS lock at once; more of them write under it. */
     static final int SLOTS = 128;
@@ -61,14 +61,14 @@ final class SharedFileState {
 
     private final MappedByteBuffer map;
 
-    private SharedFileState(MappedByteBuffer map) {
+    private LockFileState(MappedByteBuffer map) {
         this.map = map;
     }
 
     /** Maps the state of the lock file open in {@code channel}, or returns null if the file system cannot map it. */
-    static SharedFileState map(FileChannel channel) {
+    static LockFileState map(FileChannel channel) {
         try {
-            return new SharedFileState(channel.map(FileChannel.MapMode.READ_WRITE, OFFSET,
+            return new LockFileState(channel.map(FileChannel.MapMode.READ_WRITE, OFFSET,
                     FIRST_SLOT_AT + (long) SLOTS * LINE));
         } catch (IOException | UnsupportedOperationException e) {
             return null; // every batch then takes the OS lock and reads the file's identity and size from the file system
