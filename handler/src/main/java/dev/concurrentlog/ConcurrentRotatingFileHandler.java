@@ -17,9 +17,10 @@ import org.jboss.logmanager.formatters.PatternFormatter;
  * A size-rotating file handler that any number of processes, handler instances and threads may use on the same file
  * at once: no record is lost, duplicated, torn or reordered within a thread, and each rotation happens exactly once.
  * <p>
- * Processes coordinate through an OS lock on a separate lock file ({@link #setLockFile(String) lockFile}); handlers in
- * one JVM share one in-JVM lock per file. While both are held, the handler checks whether another process has rotated
- * the file, decides rotation from the file's real size, and writes each record with one write call.
+ * Processes coordinate through a separate lock file ({@link #setLockFile(String) lockFile}); handlers in one JVM share
+ * one in-JVM lock per file. Holding that, a thread reserves the bytes of the records waiting to be written in the lock
+ * file's shared memory and appends them with one write call; the lock file's OS lock is taken only to rotate or repair
+ * the file, and the process that rotates first waits for the appends other processes have reserved.
  * <p>
  * Configure it through its bean properties: as a WildFly {@code custom-handler}, from a jboss-logmanager
  * {@code logging.properties}, or in code. {@link #publish} never throws; problems go to the
@@ -363,11 +364,12 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
     }
 
     /**
-     * How long a record waits for another process to let go of the lock file; default {@code 10s}. A number with a
-     * unit, {@code ms}, {@code s}, {@code m} or {@code h}; a bare number is milliseconds. When it passes (a process
-     * that hangs while holding the lock), the record is not dropped: it is appended to the log without the lock, in
-     * one write, and so are the following records, without rotation, until the lock is free again. This is reported
-     * once each time it starts.
+     * How long a record waits for another process to let go of the lock file (it rotates), and a rotation for a process
+     * that has reserved bytes of the file and not written them; default {@code 10s}. A number with a unit, {@code ms},
+     * {@code s}, {@code m} or {@code h}; a bare number is milliseconds. When it passes for a record (a process that
+     * hangs while holding the lock), the record is not dropped: it is appended to the log without the lock, in one
+     * write, and so are the following records, without rotation, until the lock is free again. This is reported once
+     * each time it starts.
      *
      * @throws IllegalArgumentException if the value is empty, zero, negative, over 365 days or has an unknown unit
      */
