@@ -9,8 +9,10 @@ import java.util.logging.ErrorManager;
 
 /**
  * One handler's link to the file it writes: which file and lock file (its {@link LogTarget}), the {@link SharedLogFile}
- * once attached (on the first record), and closing. Writing and flushing hold the read lock; changing the target and
- * closing hold the write lock, so no record of this handler is being written while they detach.
+ * once attached (on the first record), and closing. Changing the target and closing hold the write lock; attaching,
+ * buffering and flushing hold the read lock, so none of them is under way while they detach. A record written with
+ * {@code autoFlush} to an attached file takes no lock here: the file refuses it if it was closed meanwhile, and it is
+ * written again under the read lock.
  */
 final class FileAttachment {
 
@@ -44,6 +46,23 @@ final class FileAttachment {
      * in the file; otherwise buffers it. Whatever keeps it out of the file goes to the handler's error sink.
      */
     void write(String text, Charset charset, WritePolicy policy, long time, boolean autoFlush) {
+        SharedLogFile file = attached;
+        if (autoFlush && file != null) {
+            // without the read lock, which costs every record a compare-and-set that all threads share: if the file
+            // is released meanwhile, it refuses the record as closed, and the record is written as below
+            IOException failure = file.write(text, charset, policy, time, errors);
+            if (failure != SharedLogFile.CLOSED) {
+                if (failure != null) {
+                    errors.report("Unable to write a record: " + failure.getMessage(), failure,
+                            ErrorManager.WRITE_FAILURE);
+                }
+                return;
+            }
+        }
+        writeLocked(text, charset, policy, time, autoFlush);
+    }
+
+    private void writeLocked(String text, Charset charset, WritePolicy policy, long time, boolean autoFlush) {
         String refused = null;
         IOException failure = null;
         lock.readLock().lock();

@@ -188,12 +188,8 @@ final class LogFileOutput {
     void appendReserved(ByteBuffer data) throws IOException {
         int start = data.position();
         try {
-            while (data.hasRemaining()) {
-                out.write(data);
-            }
+            writeAll(data);
         } catch (IOException | RuntimeException e) {
-            writeFailed = true;
-            expectedEnd = -1;
             guard.state().appendFailed();
             int written = data.position() - start;
             if (written > 0) {
@@ -301,12 +297,8 @@ final class LogFileOutput {
             shared.writing(); // stays unknown if this process dies or fails before the write is done
         }
         try {
-            while (data.hasRemaining()) {
-                out.write(data);
-            }
+            writeAll(data);
         } catch (IOException | RuntimeException e) {
-            writeFailed = true;
-            expectedEnd = -1;
             if (locked && data.position() > start) {
                 cutBack(sizeBefore);
             }
@@ -320,6 +312,19 @@ final class LogFileOutput {
         expectedEnd = locked ? sizeBefore + length : -1;
         if (locked && shared != null && openedGeneration != NO_GENERATION && shared.describes(logKey)) {
             shared.written(expectedEnd);
+        }
+    }
+
+    /** Writes all of {@code data}; if that fails, the write is marked failed and the end unknown. */
+    private void writeAll(ByteBuffer data) throws IOException {
+        try {
+            while (data.hasRemaining()) {
+                out.write(data);
+            }
+        } catch (IOException | RuntimeException e) {
+            writeFailed = true;
+            expectedEnd = -1;
+            throw e;
         }
     }
 

@@ -23,6 +23,17 @@ final class SharedLogFile {
     private static final CountedRegistry<Path, SharedLogFile> FILES = new CountedRegistry<>();
     private static final CountedRegistry<Path, LockFileGuard> GUARDS = new CountedRegistry<>();
 
+    /**
+     * The outcome of a record whose file was closed (released by its last handler) before the record could be written:
+     * the handler then writes it through its current target. Made beforehand, without a stack trace.
+     */
+    static final IOException CLOSED = new IOException("The log file was closed") {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
+
     /** Buffered records (autoFlush=false) are written once they reach this many characters (bytes, for ASCII). */
     static final long BUFFER_LIMIT = 64 * 1024;
 
@@ -215,6 +226,13 @@ final class SharedLogFile {
         while (true) {
             guard.lockInJvm();
             try {
+                if (closed) {
+                    // released by its last handler while this thread came to write: the handler looks again
+                    if (record != null && !record.isDone()) {
+                        record.complete(CLOSED);
+                    }
+                    break;
+                }
                 if (record == null || !record.isDone()) {
                     problems = BatchWriter.addAll(problems, drain());
                     failedBuffered = batch.takeFailedBuffered(failedBuffered);
