@@ -23,14 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * There is one channel per lock file per JVM (see {@link CountedRegistry}): closing any channel to the file would drop
  * all of the JVM's locks on it. Interrupts cannot break the guard: the caller's interrupt status is cleared while it
  * holds the guard and restored when it lets go; a channel closed by an interrupt that arrives during a lock call is
- * reopened. A blocking wait for the OS lock is ended at the lock timeout by the {@link LockWaitWatchdog}.
+ * reopened.
  */
 final class LockFileGuard {
 
     private static final long MUTEX_BYTE = 0;
     private static final int MAX_REOPENS = 5;
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     /** How many guards the thread holds; of a JDK type, so a thread's value cannot keep this class loader. */
     private static final ThreadLocal<int[]> HOLDS = ThreadLocal.withInitial(() -> new int[1]);
@@ -38,7 +38,6 @@ final class LockFileGuard {
     private final Path path;
     private final FileCreator creator;
     private final ReentrantLock jvmLock = new ReentrantLock();
-    private final LockWaitWatchdog.Wait lockWait = new LockWaitWatchdog.Wait();
 
     // All below are guarded by jvmLock.
     private FileChannel channel;
@@ -150,34 +149,17 @@ final class LockFileGuard {
     }
 
     /**
-     * Gets the mutex byte by {@code deadline}: a blocking lock call, which the kernel ends the moment the holder lets
-     * go, ended at the deadline by the {@link LockWaitWatchdog}. Where a blocking call cannot be used, polls instead,
-     * backing off from microseconds to {@link #MAX_BACKOFF_NANOS}: while another class loader's copy of the handler
-     * in this JVM holds the lock (the JDK refuses a second lock of the JVM on those bytes), and when the kernel sees
-     * a false deadlock between this process's threads on two lock files and refuses to block.
+     * Gets the mutex byte by {@code deadline}, polling with {@code tryLock} and backing off from
+     * {@link #MIN_BACKOFF_NANOS} to {@link #MAX_BACKOFF_NANOS}. The OS lock is taken only to rotate, repair or open the
+     * file, so waits are rare and short, and polling needs no watchdog thread to end a wait at the deadline. It also
+     * works while another class loader's copy of the handler in this JVM holds the lock, which the JDK refuses to wait
+     * for.
      *
-     * @return the lock, or null if the deadline passed (then the channel may be closed: the caller reopens it)
+     * @return the lock, or null if the deadline passed
      */
     private FileLock acquireMutex(FileChannel open, long deadline) throws IOException {
         long backoffNanos = MIN_BACKOFF_NANOS;
-        boolean block = true;
         while (true) {
-            if (block && deadline - System.nanoTime() > 0) {
-                lockWait.begin(deadline);
-                try {
-                    return open.lock(MUTEX_BYTE, 1, false);
-                } catch (ClosedChannelException | FileLockInterruptionException e) {
-                    if (lockWait.end()) {
-                        closeChannel(); // the watchdog's interrupt closed it; the next lockFile reopens it
-                        return null;
-                    }
-                    throw e;
-                } catch (OverlappingFileLockException | IOException e) {
-                    block = false; // e.g. EDEADLK: poll instead (tryLock reports the problem if it lasts)
-                } finally {
-                    lockWait.end();
-                }
-            }
             FileLock lock;
             try {
                 lock = open.tryLock(MUTEX_BYTE, 1, false);
@@ -251,7 +233,6 @@ final class LockFileGuard {
         jvmLock.lock();
         try {
             mutex = null;
-            lockWait.forget();
             closeChannel();
         } finally {
             jvmLock.unlock();

@@ -20,7 +20,7 @@
  * lock. {@code BufferFlusher} bounds how long buffered records wait.</dd>
  * <dt>Cross-process coordination</dt>
  * <dd>{@code LockFileGuard}: the in-JVM lock, then the OS lock on the lock file (byte 0), never renamed or deleted;
- * {@code LockWaitWatchdog} ends a blocking wait at {@code lockTimeout}; {@code GroupPresence} (byte 1) tells whether
+ * it is polled with {@code tryLock} until {@code lockTimeout}; {@code GroupPresence} (byte 1) tells whether
  * other processes have the file open; {@code LockFileState} (mapped from byte 64) holds what every process must
  * agree on: which file is current (generation), the ticket that appends reserve their bytes from, the current period,
  * and a slot per process for its bytes in flight; {@code WriterSlots} claims this JVM's slot (an OS lock from byte
@@ -31,7 +31,7 @@
  * time. {@code BackupRotator} names, shifts and prunes backups; {@code BackupCompressor} compresses them in the
  * background, crash-safely.</dd>
  * <dt>Threads</dt>
- * <dd>{@code DaemonThreads} starts the handler's own threads (flusher, watchdog, compressor) without a context class
+ * <dd>{@code DaemonThreads} starts the handler's own threads (flusher, compressor) without a context class
  * loader.</dd>
  * </dl>
  * Lock order: a {@code FileAttachment}'s lock, then the in-JVM lock of the lock file, then the OS lock.

@@ -6,7 +6,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 
 import dev.concurrentlog.testkit.ChildJvm;
 import dev.concurrentlog.testkit.ParentLink;
@@ -25,25 +24,6 @@ public final class LockHolder {
                 .start();
         holder.awaitReady();
         return holder;
-    }
-
-    /**
-     * Waits until a thread of this JVM waits in the kernel for the lock on {@code lockFile}: {@code /proc/locks} lists
-     * a blocked request ({@code ->}) of this process on the file's inode.
-     */
-    static void awaitWaiterInThisJvm(Path lockFile) throws IOException {
-        String inode = ":" + Files.getAttribute(lockFile, "unix:ino") + " ";
-        String pid = " " + ProcessHandle.current().pid() + " ";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
-                if (line.contains("->") && line.contains(pid) && line.contains(inode)) {
-                    return;
-                }
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("no thread of this JVM waited for the lock on " + lockFile + " in 30 s");
     }
 
     public static void main(String[] args) throws Exception {

@@ -87,14 +87,14 @@ class LockTimeoutIT {
         holder = lockHolder(log);
         Thread waiter = new Thread(() -> publish(1));
         waiter.start();
-        LockHolder.awaitWaiterInThisJvm(lockFileOf(log));
+        awaitState(waiter, Thread.State.TIMED_WAITING); // polling for the lock
         holder.kill();
         waiter.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(waiter.isAlive(), "publish went on once the holder died (lockTimeout is 1 h)");
         LogCheck.verify(List.of(log), Map.of("t T0", 2L));
     }
 
-    // interrupted while blocked in the kernel; ConcurrentRotatingFileHandlerTest.interruptedThread...: before publish
+    // interrupted while it waits for the OS lock; ConcurrentRotatingFileHandlerTest.interruptedThread...: before publish
     @Test
     void interruptWhileBlockedOnAnotherProcessesLockNeitherEndsTheWaitNorLosesTheRecordOrTheInterrupt()
             throws Exception {
@@ -108,12 +108,12 @@ class LockTimeoutIT {
             interruptedAfter.set(Thread.currentThread().isInterrupted());
         });
         waiter.start();
-        // each interrupt closes the lock file's channel; the waiter reopens it and blocks again, twice
+        // each interrupt wakes the waiter from its pause between two tries for the lock; it keeps trying, twice
         for (int i = 0; i < 2; i++) {
-            LockHolder.awaitWaiterInThisJvm(lockFileOf(log));
+            awaitState(waiter, Thread.State.TIMED_WAITING);
             waiter.interrupt();
         }
-        LockHolder.awaitWaiterInThisJvm(lockFileOf(log));
+        awaitState(waiter, Thread.State.TIMED_WAITING);
         assertTrue(waiter.isAlive(), "still waiting for the holder");
         Thread other = new Thread(() -> handler.publish(new LogRecord(Level.INFO, RecordFormat.record("o", 0, 0, 40))));
         other.start(); // publishes while the interrupted thread waits, and goes on with it
@@ -140,9 +140,9 @@ class LockTimeoutIT {
             holder = LockHolder.start(lockFile);
             Thread onA = new Thread(() -> publish(1));
             onA.start();
-            LockHolder.awaitWaiterInThisJvm(lockFile); // holds the in-JVM lock while it waits for the holder
+            awaitState(onA, Thread.State.TIMED_WAITING); // holds the in-JVM lock while it polls for the holder's
             onB.start();
-            awaitParked(onB);
+            awaitState(onB, Thread.State.WAITING); // in line for the in-JVM lock
             holder.stop();
             onA.join(TimeUnit.SECONDS.toMillis(30));
             onB.join(TimeUnit.SECONDS.toMillis(30));
@@ -160,11 +160,11 @@ class LockTimeoutIT {
         }
     }
 
-    /** Waits until {@code thread} parks, in line for the in-JVM lock. */
-    private static void awaitParked(Thread thread) {
+    /** Waits until {@code thread} is in {@code state}: parked between two tries for the OS lock, or in line. */
+    private static void awaitState(Thread thread, Thread.State state) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (thread.getState() != Thread.State.WAITING) {
-            assertTrue(System.nanoTime() - deadline < 0, "never parked: " + thread.getState());
+        while (thread.getState() != state) {
+            assertTrue(System.nanoTime() - deadline < 0, "never " + state + ": " + thread.getState());
             Thread.onSpinWait();
         }
     }
