@@ -80,11 +80,17 @@ final class BatchWriter {
             if (!LockFileState.openFor(shared.ticket(), generation)) {
                 generation = output.reopenForAppends(batch.get(0).policy); // another process rotated
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return false; // the OS lock's path reports it
         }
         if (!LogFileOutput.canAppend(generation)) {
             return false;
+        }
+        ByteBuffer buffer;
+        try {
+            buffer = fill(batch, encoded, 0, batch.size(), total); // before the reservation: nothing fails after it
+        } catch (IOException e) {
+            return false; // too large: the OS lock's path fails the records
         }
         while (true) {
             long ticket = shared.ticket();
@@ -97,16 +103,23 @@ final class BatchWriter {
             }
             shared.landed(slot); // another process reserved first: look again
         }
+        IOException failure = null;
         try {
-            writeRun(batch, encoded, 0, batch.size(), total, -1, Append.RESERVED);
-        } catch (IOException | RuntimeException e) {
-            IOException failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
-            for (PendingRecord next : batch) {
-                next.complete(failure);
+            output.appendReserved(buffer); // on failure the end becomes unknown and the part written is remembered
+            if (shared.generation() != generation) {
+                shared.foreignWrite(); // landed after a rotation went on without it (lockTimeout): not counted
             }
-            output.close();
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
+        } catch (Error e) {
+            shared.appendFailed();
+            throw e;
         } finally {
             shared.landed(slot);
+            keep(buffer);
+        }
+        for (PendingRecord next : batch) {
+            next.complete(failure);
         }
         return true;
     }
@@ -196,7 +209,7 @@ final class BatchWriter {
                     output.beginPeriod(period);
                 } else if ((periodOver || locked && policy.rotationDue(size + runLength, next.encodedLength))
                         && output.rotationAllowed(next.encodedLength)) {
-                    writeRun(batch, encoded, runStart, i, runLength, size, Append.LOCKED);
+                    writeRun(batch, encoded, runStart, i, runLength, size, true);
                     written = i;
                     runStart = i;
                     runLength = 0;
@@ -212,7 +225,7 @@ final class BatchWriter {
                 }
                 runLength += next.encodedLength;
             }
-            writeRun(batch, encoded, runStart, batch.size(), runLength, size, locked ? Append.LOCKED : Append.FOREIGN);
+            writeRun(batch, encoded, runStart, batch.size(), runLength, size, locked);
             if (locked) {
                 output.openAppends();
             }
@@ -240,10 +253,24 @@ final class BatchWriter {
      * {@code encoded}, with one write call, then completes them.
      */
     private void writeRun(List<PendingRecord> batch, byte[] encoded, int from, int to, long length, long sizeBefore,
-            Append how) throws IOException {
+            boolean locked) throws IOException {
         if (from == to) {
             return;
         }
+        ByteBuffer buffer = fill(batch, encoded, from, to, length);
+        output.append(buffer, sizeBefore, locked);
+        keep(buffer);
+        for (int i = from; i < to; i++) {
+            batch.get(i).complete(null);
+        }
+    }
+
+    /**
+     * Copies the bytes of records {@code from} (inclusive) to {@code to} (exclusive), which lie one after the other in
+     * {@code encoded}, into the run buffer, after one free byte (see {@link #runBuffer}).
+     */
+    private ByteBuffer fill(List<PendingRecord> batch, byte[] encoded, int from, int to, long length)
+            throws IOException {
         if (length > Integer.MAX_VALUE - 16) {
             throw new IOException("Batch of " + length + " bytes is too large");
         }
@@ -255,22 +282,14 @@ final class BatchWriter {
         buffer.clear().position(1);
         buffer.put(encoded, batch.get(from).encodedStart, (int) length);
         buffer.flip().position(1);
-        if (how == Append.RESERVED) {
-            output.appendReserved(buffer);
-        } else {
-            output.append(buffer, sizeBefore, how == Append.LOCKED);
-        }
+        return buffer;
+    }
+
+    /** Keeps {@code buffer} for the next batch unless it is too large. */
+    private void keep(ByteBuffer buffer) {
         if (buffer.capacity() <= KEPT_BUFFER_LIMIT) {
             runBuffer = buffer;
         }
-        for (int i = from; i < to; i++) {
-            batch.get(i).complete(null);
-        }
-    }
-
-    /** How a run is written: reserved without the OS lock, under it, or without it past the lock timeout. */
-    private enum Append {
-        RESERVED, LOCKED, FOREIGN
     }
 
     static List<IOException> add(List<IOException> list, IOException problem) {

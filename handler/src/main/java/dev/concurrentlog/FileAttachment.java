@@ -12,7 +12,8 @@ import java.util.logging.ErrorManager;
  * once attached (on the first record), and closing. Changing the target and closing hold the write lock; attaching,
  * buffering and flushing hold the read lock, so none of them is under way while they detach. A record written with
  * {@code autoFlush} to an attached file takes no lock here: the file refuses it if it was closed meanwhile, and it is
- * written again under the read lock.
+ * written again under the read lock. If another handler of the JVM still writes the same file, such a record,
+ * published while this handler's target changed or it closed, may still go to the old file.
  */
 final class FileAttachment {
 

@@ -43,6 +43,7 @@ final class LockFileState {
     private static final int MARKER_AT = 0;
     private static final int LOG_AT = 8;
     private static final int GENERATION_AT = 16;
+    // 24: unused (the end of the file, before the ticket took its place)
     private static final int FOREIGN_AT = 32;
     private static final int PERIOD_AT = 40;
     /** The period of the open file is not known yet: it is taken from the file or its first record. */
@@ -163,7 +164,10 @@ final class LockFileState {
         set(TICKET_AT, OPEN | (generation & TAG_MASK) << TAG_SHIFT | end);
     }
 
-    /** The end of the file as the last writer holding the lock left it; -1 if unknown. The ticket is closed. */
+    /**
+     * The bytes of the file that the ticket counts, reservations included; -1 if unknown. Exact once the ticket is closed
+     * and no live process has bytes in flight.
+     */
     long end() {
         return bytes(ticket());
     }

@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * The open log file of one {@link SharedLogFile}, and its rotation. Which file is open, and how large it is, comes from
- * the {@link LockFileState} in the lock file while the lock is held: a rotation by another process moves its
+ * the {@link LockFileState} in the lock file (for appends without the lock too, through its ticket): a rotation by another process moves its
  * generation on and makes this one reopen the path. The file system is asked (file identity and size, by path) when
  * that state cannot be trusted (a writer died or failed part way, a writer without the lock wrote, the state describes
  * another log or cannot be mapped) and at least every {@link Timings#identityCheckNanos}, so a move or delete by an outside
@@ -300,7 +300,7 @@ final class LogFileOutput {
             writeAll(data);
         } catch (IOException | RuntimeException e) {
             if (locked && data.position() > start) {
-                cutBack(sizeBefore);
+                cutBack(sizeBefore, data.position() - start);
             }
             throw e;
         } finally {
@@ -487,9 +487,11 @@ final class LogFileOutput {
     }
 
     /** Removes the part of a failed write that reached the file, so no torn record stays behind. */
-    private void cutBack(long size) {
+    private void cutBack(long size, long written) {
         try {
-            out.truncate(size);
+            if (out.size() == size + written) { // else someone wrote after it (an appender past lockTimeout): keep all
+                out.truncate(size);
+            }
         } catch (IOException | RuntimeException ignored) {
             // the torn end stays; the next write starts on a new line because the expected end is unknown
         }

@@ -9,14 +9,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.ErrorManager;
 
 /**
- * One log file as this JVM sees it, shared by every handler instance that writes it. It owns the open output stream and
- * does all writing, always under its {@link LockFileGuard}: it finds out from the file system whether another process
- * rotated or removed the file (file identity), decides rotation from the file's real size, and writes records whole.
+ * One log file as this JVM sees it, shared by every handler instance that writes it: the queue of waiting records, the
+ * ring of buffered ones, and the {@link BatchWriter} that writes them, always under the {@link LockFileGuard}'s in-JVM
+ * lock.
  * <p>
- * Group commit: publishing threads queue their records; whichever thread gets the lock writes every queued record,
- * in queue order, with one write call per run of records between rotations, and wakes their threads. The others wait
- * parked, not in line for the lock, so a batch costs one lock acquisition however many threads it serves. Each
- * thread's records keep their order because a thread waits until its record is written before it publishes the next.
+ * Group commit: a publishing thread queues its record and waits in line for the in-JVM lock; whichever thread holds it
+ * takes every queued record and writes them with one write call per run between rotations, so a thread may find its
+ * record written when its turn comes. Each thread's records keep their order because a thread waits until its record
+ * is written before it publishes the next.
  */
 final class SharedLogFile {
 
@@ -40,7 +40,6 @@ final class SharedLogFile {
 
     private final Path path;
     private final LockFileGuard guard;
-    private final Timings timings;
     /** Records whose publishers wait (autoFlush=true). */
     private final WaitingQueue queue = new WaitingQueue();
     private final BufferedRecords buffered = new BufferedRecords();
@@ -68,7 +67,6 @@ final class SharedLogFile {
     private SharedLogFile(Path path, LockFileGuard guard, Timings timings) {
         this.path = path;
         this.guard = guard;
-        this.timings = timings;
         this.output = new LogFileOutput(path, guard, timings);
         this.writer = new BatchWriter(path, guard, output, this::rotated);
     }
