@@ -112,7 +112,7 @@ final class BatchWriter {
         } catch (IOException | RuntimeException e) {
             failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
         } catch (Error e) {
-            shared.appendFailed();
+            shared.endUnknown();
             throw e;
         } finally {
             shared.landed(slot);

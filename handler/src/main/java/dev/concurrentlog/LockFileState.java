@@ -172,22 +172,18 @@ final class LockFileState {
         return bytes(ticket());
     }
 
-    /** Called before a write under the lock: until {@link #written}, the end is unknown. */
-    void writing() {
+    /**
+     * Closes the ticket with the end unknown: before a write under the lock (until {@link #written}), after a dead
+     * appender, or by a reserved append that failed (then without the OS lock; the next process to take it reads the
+     * file's size, once this process's slot has landed).
+     */
+    void endUnknown() {
         set(TICKET_AT, BYTES);
     }
 
     /** Called after a write under the lock (the ticket stays closed). */
     void written(long end) {
         set(TICKET_AT, end);
-    }
-
-    /**
-     * A reserved append failed part way or wholly: the ticket is closed and the end unknown, so the next process to
-     * take the OS lock reads the file's size (it waits for this process's slot first). Called without the OS lock.
-     */
-    void appendFailed() {
-        set(TICKET_AT, BYTES);
     }
 
     /** Called by a writer without the lock after each write: the end in the state no longer counts every byte. */

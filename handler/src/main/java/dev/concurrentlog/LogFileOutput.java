@@ -78,7 +78,7 @@ final class LogFileOutput {
             problem = new IOException("A process reserved bytes of " + path + " and did not write them within "
                     + "lockTimeout (stopped or hung?); going on without them");
         } else if (drain == WriterSlots.Drain.DEAD_WRITER) {
-            shared.writing();
+            shared.endUnknown();
         }
         if (fragment != null) {
             cutBackFragment();
@@ -92,7 +92,7 @@ final class LogFileOutput {
         fragment = null;
         LockFileState shared = guard.state();
         if (shared != null) {
-            shared.writing(); // the size is read again whether or not this cuts anything
+            shared.endUnknown(); // the size is read again whether or not this cuts anything
         }
         try {
             if (out == null || tail == null) {
@@ -190,7 +190,7 @@ final class LogFileOutput {
         try {
             writeAll(data);
         } catch (IOException | RuntimeException e) {
-            guard.state().appendFailed();
+            guard.state().endUnknown();
             int written = data.position() - start;
             if (written > 0) {
                 fragment = new byte[written];
@@ -294,7 +294,7 @@ final class LogFileOutput {
         long length = data.remaining();
         LockFileState shared = guard.state();
         if (locked && shared != null) {
-            shared.writing(); // stays unknown if this process dies or fails before the write is done
+            shared.endUnknown(); // stays unknown if this process dies or fails before the write is done
         }
         try {
             writeAll(data);

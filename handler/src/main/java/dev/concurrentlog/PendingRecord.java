@@ -18,8 +18,8 @@ final class PendingRecord {
     WritePolicy policy;
     /** The record's time, epoch milliseconds: it decides the record's period. */
     long time;
-    /** The publishing thread if it waits for this record, or null for a buffered record. */
-    private final Thread owner;
+    /** Whether its publisher waits for it (autoFlush=true), rather than a buffered record. */
+    private final boolean waited;
     /** Where a buffered record's failure goes. */
     SharedLogFile.ErrorSink errors;
     private volatile boolean done;
@@ -34,18 +34,18 @@ final class PendingRecord {
     int encodedStart;
     int encodedLength;
 
-    private PendingRecord(String text, Charset charset, WritePolicy policy, Thread owner,
+    private PendingRecord(String text, Charset charset, WritePolicy policy, boolean waited,
             SharedLogFile.ErrorSink errors) {
         this.text = text;
         this.charset = charset;
         this.policy = policy;
-        this.owner = owner;
+        this.waited = waited;
         this.errors = errors;
     }
 
     /** A record whose publisher waits until it is in the file (autoFlush=true). */
     static PendingRecord waiting(String text, Charset charset, WritePolicy policy, long time) {
-        PendingRecord record = new PendingRecord(text, charset, policy, Thread.currentThread(), null);
+        PendingRecord record = new PendingRecord(text, charset, policy, true, null);
         record.time = time;
         return record;
     }
@@ -53,12 +53,12 @@ final class PendingRecord {
     /** A record whose publisher does not wait (autoFlush=false); failures go to {@code errors}. */
     static PendingRecord buffered(String text, Charset charset, WritePolicy policy,
             SharedLogFile.ErrorSink errors) {
-        return new PendingRecord(text, charset, policy, null, errors);
+        return new PendingRecord(text, charset, policy, false, errors);
     }
 
     /** An empty waiting record that the current thread {@link #claim claims} for each record it publishes. */
     static PendingRecord reusableForThisThread() {
-        return new PendingRecord(null, null, null, Thread.currentThread(), null);
+        return new PendingRecord(null, null, null, true, null);
     }
 
     /**
@@ -89,7 +89,7 @@ final class PendingRecord {
 
     /** An empty buffered record for the writing thread to {@link #refill} with records it takes from the ring. */
     static PendingRecord reusable() {
-        return new PendingRecord(null, null, null, null, null);
+        return new PendingRecord(null, null, null, false, null);
     }
 
     /** Makes this reused record another: by the lock holder for a buffered one, by the owner for a waiting one. */
@@ -112,7 +112,7 @@ final class PendingRecord {
     }
 
     boolean isWaited() {
-        return owner != null;
+        return waited;
     }
 
     boolean isDone() {

@@ -286,7 +286,7 @@ class FileSafetyTest {
         // what a writer killed part way through its write leaves: a fragment, and the end in the shared state unknown
         try (FileChannel lock = FileChannel.open(dir.resolve(".app.log.lock"), StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-            LockFileState.map(lock).writing();
+            LockFileState.map(lock).endUnknown();
         }
         Files.write(log, "half-writ".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
         log("two");
