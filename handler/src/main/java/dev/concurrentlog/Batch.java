@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The records that one holder of the lock writes in one go, encoded as they are taken. They come from the queue of
@@ -24,14 +23,15 @@ final class Batch {
     /** Buffered records that failed, to be reported to their handlers once no lock is held. */
     private final List<PendingRecord> failedBuffered = new ArrayList<>();
     private final RecordEncoder encoder = new RecordEncoder();
+    /** The characters of the buffered records taken into this batch. */
+    private long bufferedCharsTaken;
 
     /**
      * Takes everything queued and buffered so far. Buffered records come first: a thread's buffered record was added
      * before its next waiting record was queued, so it is in the ring by the time that one is taken. If that waiting
-     * record is taken, every ring slot claimed before it is waited for. The characters of the buffered records taken
-     * are subtracted from {@code bufferedChars}.
+     * record is taken, every ring slot claimed before it is waited for.
      */
-    void take(WaitingQueue queue, BufferedRecords ring, AtomicLong bufferedChars) {
+    void take(WaitingQueue queue, BufferedRecords ring) {
         long chars = 0;
         int handled = 0;
         try {
@@ -54,7 +54,7 @@ final class Batch {
                 add(polled.get(handled));
             }
         } finally {
-            bufferedChars.addAndGet(-chars);
+            bufferedCharsTaken += chars;
             // after an Error: what was taken out but not placed fails now (this allocates nothing)
             for (; handled < polled.size(); handled++) {
                 failTaken(polled.get(handled));
@@ -87,11 +87,11 @@ final class Batch {
 
     /**
      * Ends the batch: if it was not {@code written} (an Error before the write), its records fail; buffered records
-     * that failed are kept for {@link #takeFailedBuffered}. A waiting record that was
+     * that failed are kept for {@link #takeFailedBuffered}. Returns the characters of the buffered records it took. A waiting record that was
      * written may already be reused by its thread, so only its (fixed) owner is looked at. What must happen happens
      * first and allocates nothing, so that running out of memory here leaves no thread waiting and no record behind.
      */
-    void finish(boolean written) {
+    long finish(boolean written) {
         // indexed loops: an iterator is an allocation
         try {
             if (!written) {
@@ -116,6 +116,9 @@ final class Batch {
                 reusable.subList(KEPT_REUSABLE, reusable.size()).clear();
             }
         }
+        long chars = bufferedCharsTaken;
+        bufferedCharsTaken = 0;
+        return chars;
     }
 
     /** Moves the buffered records that failed out of the batch, into {@code list} (made if null). */

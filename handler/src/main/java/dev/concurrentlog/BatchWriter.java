@@ -92,16 +92,9 @@ final class BatchWriter {
         } catch (IOException e) {
             return false; // too large: the OS lock's path fails the records
         }
-        while (true) {
-            long ticket = shared.ticket();
-            if (!LockFileState.openFor(ticket, generation) || !fits(batch, LockFileState.bytes(ticket), shared)) {
-                return false;
-            }
-            shared.inFlight(slot, generation, total);
-            if (shared.reserve(ticket, total)) {
-                break;
-            }
-            shared.landed(slot); // another process reserved first: look again
+        if (!shared.reserve(slot, generation, total, size -> fits(batch, size, shared))) {
+            keep(buffer);
+            return false;
         }
         IOException failure = null;
         try {

@@ -60,7 +60,8 @@ final class LockFileGuard {
 
     /**
      * The state of the log kept in the lock file, or null if it could not be mapped (or the lock file was never
-     * opened). Use it only while holding the in-JVM lock, and trust it only while holding the OS lock.
+     * opened). Mapped once, under the in-JVM lock; {@link LockFreeAppender} reads it without a lock once a file was
+     * published for it. What it holds is trusted only under the OS lock, or through the ticket.
      */
     LockFileState state() {
         return state;
@@ -74,6 +75,14 @@ final class LockFileGuard {
         jvmLock.lock();
         HOLDS.get()[0]++;
         wasInterrupted = Thread.interrupted();
+    }
+
+    /**
+     * Holds back the caller's interrupt status until {@link #unlockAll()}: an interrupt that arrived while the in-JVM
+     * lock is held closed a channel the caller writes, which it opens again and writes on.
+     */
+    void holdBackInterrupt() {
+        wasInterrupted |= Thread.interrupted();
     }
 
     /**
@@ -201,6 +210,11 @@ final class LockFileGuard {
      */
     int slot() {
         return state == null ? -1 : slots.slot();
+    }
+
+    /** This JVM's slot for appends that hold no lock, or -1; read without the in-JVM lock. */
+    int appendSlot() {
+        return state == null ? -1 : slots.appendSlot();
     }
 
     /**

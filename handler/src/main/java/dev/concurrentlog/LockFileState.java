@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongPredicate;
 
 /**
  * What the processes sharing a lock file know about the log file, kept in the lock file itself (memory-mapped), so
@@ -21,9 +22,9 @@ import java.nio.charset.StandardCharsets;
  * <li>a flag that a writer without the lock (past {@code lockTimeout}) sets after each of its writes;</li>
  * <li>with a time-based {@code suffix}, the start of the open file's period (epoch milliseconds), so that every process
  * agrees when the next period begins;</li>
- * <li>one slot per process ({@link #SLOTS} of them, a cache line each, after the ticket's own line): the bytes it has reserved and not yet
- * written, with the generation they belong to. Its OS lock (see {@link WriterSlots}) tells a live process from a dead
- * one.</li>
+ * <li>one slot per process ({@link #SLOTS} of them, a cache line each, after the ticket's own line): how many of its
+ * appends have reserved their bytes and not yet written them, and the generation of their file. Its OS lock (see
+ * {@link WriterSlots}) tells a live process from a dead one.</li>
  * </ul>
  * Everything but the ticket, the flag and the slots is written only under the OS lock. The state lies beyond the
  * bytes that carry the locks, and a lock file with garbage in it only costs a {@code stat}: nothing here is trusted
@@ -55,8 +56,9 @@ final class LockFileState {
     private static final long TAG_MASK = 0xffffL;
     /** Ticket bits 0-46: the bytes of the file; all ones: unknown. */
     private static final long BYTES = (1L << TAG_SHIFT) - 1;
-    /** Slot bit 63: the process has bytes in flight; bits 47-62 their generation, 0-46 how many. */
+    /** Slot bit 63: the process has appends in flight; bits 47-62 the generation of their file, 0-46 how many. */
     private static final long IN_FLIGHT = Long.MIN_VALUE;
+    private static final long COUNT = (1L << TAG_SHIFT) - 1;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
             ByteOrder.nativeOrder());
 
@@ -140,9 +142,26 @@ final class LockFileState {
         return bytes == BYTES ? -1 : bytes;
     }
 
-    /** Reserves {@code length} bytes if the ticket is still {@code ticket}. */
-    boolean reserve(long ticket, long length) {
-        return LONGS.compareAndSet(map, TICKET_AT, ticket, ticket + length);
+    /**
+     * Reserves {@code length} bytes of the file of {@code generation} for the process of {@code slot}, if the ticket is
+     * open for that file and {@code fitsAt} accepts the size the file has before them (see {@link #bytes}). On success
+     * one more append of the process is in flight (until {@link #landed}): it is marked in the slot before the
+     * compare-and-set that reserves, so a process that closes the ticket after the reservation sees it when it drains.
+     *
+     * @return false if nothing was reserved: the ticket is closed or open for another file, the bytes do not fit, or
+     *         the process still has appends in flight for an older file
+     */
+    boolean reserve(int slot, long generation, long length, LongPredicate fitsAt) {
+        while (true) {
+            long ticket = ticket();
+            if (!openFor(ticket, generation) || !fitsAt.test(bytes(ticket)) || !enter(slot, generation)) {
+                return false;
+            }
+            if (LONGS.compareAndSet(map, TICKET_AT, ticket, ticket + length)) {
+                return true;
+            }
+            landed(slot); // another append reserved first: look again
+        }
     }
 
     /**
@@ -203,16 +222,37 @@ final class LockFileState {
     // The process slots.
 
     /**
-     * Marks {@code length} bytes of the file of {@code generation} as in flight from the process of {@code slot}. A
-     * release store: the compare-and-set of the reservation that follows orders it before any drain that sees it.
+     * Counts one more append of the process of {@code slot} in flight for the file of {@code generation}, unless it
+     * has appends in flight for another file (one that a drain stopped waiting for).
      */
-    void inFlight(int slot, long generation, long length) {
-        LONGS.setRelease(map, slotAt(slot), IN_FLIGHT | (generation & TAG_MASK) << TAG_SHIFT | length);
+    private boolean enter(int slot, long generation) {
+        int at = slotAt(slot);
+        long mark = IN_FLIGHT | (generation & TAG_MASK) << TAG_SHIFT;
+        while (true) {
+            long word = get(at);
+            if (word != 0 && (word & ~COUNT) != mark) {
+                return false;
+            }
+            if (LONGS.compareAndSet(map, at, word, word == 0 ? mark | 1 : word + 1)) {
+                return true;
+            }
+        }
     }
 
-    /** The process of {@code slot} has no bytes in flight (any more): its write has returned. */
+    /** One append of the process of {@code slot} has landed: its write has returned. */
     void landed(int slot) {
-        LONGS.setRelease(map, slotAt(slot), 0L);
+        int at = slotAt(slot);
+        while (true) {
+            long word = get(at);
+            if (LONGS.compareAndSet(map, at, word, (word & COUNT) <= 1 ? 0L : word - 1)) {
+                return;
+            }
+        }
+    }
+
+    /** Clears the slot of a process that died, or that a new owner claims. */
+    void clear(int slot) {
+        set(slotAt(slot), 0L);
     }
 
     /** Whether the process of {@code slot} has bytes in flight for the file of {@code generation}. */

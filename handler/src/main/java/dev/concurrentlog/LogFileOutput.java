@@ -2,6 +2,7 @@ package dev.concurrentlog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -51,6 +52,17 @@ final class LogFileOutput {
     private long rotationFailedAt;
     /** What reached the file of a reserved append that failed part way (a full disk), to cut back under the lock. */
     private byte[] fragment;
+    /**
+     * The open file as appends that hold no lock use it, or null while they may not: published under the in-JVM lock
+     * whenever the file is found to be the one at the path for the shared generation, cleared when it is closed or a
+     * write to it failed. Each append still reserves its bytes against the shared ticket, which is open only for this
+     * generation's file.
+     */
+    private volatile AppendTarget appendTarget;
+
+    /** The file appends without any lock write to: its channel, the generation it is open for, and when its identity was checked. */
+    record AppendTarget(FileChannel channel, long generation, long checkedAt) {
+    }
 
     LogFileOutput(Path path, LockFileGuard guard, Timings timings) {
         this.path = path;
@@ -123,6 +135,7 @@ final class LogFileOutput {
         if (shared != null && out != null && !writeFailed && expectedEnd >= 0 && shared.describes(logKey)
                 && shared.generation() == openedGeneration && shared.end() == expectedEnd) {
             shared.open(openedGeneration, expectedEnd);
+            publishAppendTarget();
         }
     }
 
@@ -140,11 +153,78 @@ final class LogFileOutput {
         if (System.nanoTime() - identityCheckedAt >= timings.identityCheckNanos) {
             BasicFileAttributes attributes = readAttributes();
             if (attributes == null || !Objects.equals(attributes.fileKey(), fileKey)) {
+                appendTarget = null;
                 return NO_GENERATION; // moved or deleted by an outside tool: the OS lock's path finds out
             }
             identityCheckedAt = System.nanoTime();
         }
+        publishAppendTarget();
         return openedGeneration;
+    }
+
+    /** The file for appends that hold no lock, or null; read without any lock. */
+    AppendTarget appendTarget() {
+        return appendTarget;
+    }
+
+    private void publishAppendTarget() {
+        AppendTarget published = appendTarget;
+        if (published == null || published.channel() != out || published.generation() != openedGeneration
+                || published.checkedAt() != identityCheckedAt) {
+            appendTarget = new AppendTarget(out, openedGeneration, identityCheckedAt);
+        }
+    }
+
+    /**
+     * The channel of {@code target} was closed under an append that held no lock (an interrupt of a thread writing
+     * it). Called under the in-JVM lock: if it is still the open file's, the file is opened again.
+     */
+    void unlockedAppendClosed(AppendTarget target) {
+        if (target.channel() != out) {
+            return; // opened again or replaced meanwhile
+        }
+        try {
+            if (reopenSameFile()) {
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            // looked at again under the OS lock
+        }
+        close();
+    }
+
+    /**
+     * Opens the file at the path again after its channel was closed under this process, if it is still the file that
+     * was open; the in-JVM lock is held. Appends without a lock wait for the next check of the file.
+     *
+     * @return false if another file is at the path now (the caller closes and looks again)
+     */
+    private boolean reopenSameFile() throws IOException {
+        Object key = fileKey;
+        appendTarget = null;
+        closeQuietly(out);
+        closeQuietly(tail);
+        out = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+        tail = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes opened = readAttributes();
+        return opened != null && Objects.equals(opened.fileKey(), key);
+    }
+
+    /**
+     * An append that held no lock failed after writing {@code written} (null if nothing) to {@code target}; the ticket
+     * is closed with the end unknown. Called under the in-JVM lock: if {@code target} is still the open file, it is
+     * treated as a reserved append that failed here (cut back under the OS lock, and the file looked at again).
+     */
+    void unlockedAppendFailed(AppendTarget target, byte[] written) {
+        if (target.channel() != out) {
+            return; // closed or replaced meanwhile: what it wrote went to a file already rotated or repaired
+        }
+        writeFailed = true;
+        expectedEnd = -1;
+        appendTarget = null;
+        if (written != null) {
+            fragment = written;
+        }
     }
 
     /**
@@ -171,6 +251,7 @@ final class LogFileOutput {
         if (LockFileState.openFor(after, generation) && shared.generation() == generation) {
             openedGeneration = generation;
             expectedEnd = -1;
+            publishAppendTarget();
             return generation;
         }
         return NO_GENERATION;
@@ -319,11 +400,12 @@ final class LogFileOutput {
     private void writeAll(ByteBuffer data) throws IOException {
         try {
             while (data.hasRemaining()) {
-                out.write(data);
+                onOpenFile(() -> out.write(data)); // what a closed channel took is counted in data's position
             }
         } catch (IOException | RuntimeException e) {
             writeFailed = true;
             expectedEnd = -1;
+            appendTarget = null;
             throw e;
         }
     }
@@ -467,6 +549,7 @@ final class LogFileOutput {
     }
 
     void close() {
+        appendTarget = null;
         closeQuietly(out);
         closeQuietly(tail);
         out = null;
@@ -482,8 +565,32 @@ final class LogFileOutput {
 
     private boolean fileEndsLine(long size) throws IOException {
         lastByte.clear();
-        int read = tail.read(lastByte, size - 1);
+        int read = onOpenFile(() -> tail.read(lastByte, size - 1));
         return read != 1 || lastByte.get(0) == LINE_END;
+    }
+
+    /** A read or write of the open file's channels. */
+    @FunctionalInterface
+    private interface ChannelCall {
+        int run() throws IOException;
+    }
+
+    /**
+     * Runs {@code call} on the open file's channels; the in-JVM lock is held. An interrupt of a thread that uses them
+     * (this one, or one appending without a lock) closes them: then the file is opened again and the call repeated, for
+     * as long as the same file is at the path and interrupts keep coming.
+     */
+    private int onOpenFile(ChannelCall call) throws IOException {
+        while (true) {
+            try {
+                return call.run();
+            } catch (ClosedChannelException e) {
+                guard.holdBackInterrupt(); // restored when the in-JVM lock is let go
+                if (out == null || !reopenSameFile()) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Removes the part of a failed write that reached the file, so no torn record stays behind. */

@@ -208,6 +208,9 @@ final class RotationSuffix {
 
     /** The date part of a backup name for the period that starts at {@code periodStart}, e.g. {@code .2026-11-25}. */
     String dateText(long periodStart) {
+        if (datePattern.isEmpty()) {
+            return ""; // no formatter: its first use in a JVM loads locale data, which costs tens of milliseconds
+        }
         return format().format(new Date(periodStart));
     }
 

@@ -9,14 +9,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.ErrorManager;
 
 /**
- * One log file as this JVM sees it, shared by every handler instance that writes it: the queue of waiting records, the
- * ring of buffered ones, and the {@link BatchWriter} that writes them, always under the {@link LockFileGuard}'s in-JVM
- * lock.
+ * One log file as this JVM sees it, shared by every handler instance that writes it: the {@link LockFreeAppender} that
+ * takes most records a publisher waits for, the queue of the others, the ring of buffered ones, and the
+ * {@link BatchWriter} that writes what is queued and buffered, always under the {@link LockFileGuard}'s in-JVM lock.
  * <p>
- * Group commit: a publishing thread queues its record and waits in line for the in-JVM lock; whichever thread holds it
- * takes every queued record and writes them with one write call per run between rotations, so a thread may find its
- * record written when its turn comes. Each thread's records keep their order because a thread waits until its record
- * is written before it publishes the next.
+ * Group commit, for what the appender without a lock does not take (a rotation is due, another process holds the
+ * ticket closed, buffered records are waiting): a publishing thread queues its record and waits in line for the
+ * in-JVM lock; whichever thread holds it takes every queued record and writes them with one write call per run between
+ * rotations, so a thread may find its record written when its turn comes. Each thread's records keep their order
+ * because a thread waits until its record is written before it publishes the next, and a record goes around the
+ * queue only while no buffered record is waiting.
  */
 final class SharedLogFile {
 
@@ -56,6 +58,7 @@ final class SharedLogFile {
 
     // All below are guarded by the guard's lock.
     private final LogFileOutput output;
+    private final LockFreeAppender lockFree;
     private final BatchWriter writer;
     private final Batch batch = new Batch();
     private boolean closed;
@@ -68,6 +71,7 @@ final class SharedLogFile {
         this.path = path;
         this.guard = guard;
         this.output = new LogFileOutput(path, guard, timings);
+        this.lockFree = new LockFreeAppender(path, guard, output, timings);
         this.writer = new BatchWriter(path, guard, output, this::rotated);
     }
 
@@ -167,6 +171,12 @@ final class SharedLogFile {
             buffer(text, charset, policy, time, errors);
             return null;
         }
+        if (bufferedChars.get() == 0) { // else buffered records, maybe this thread's, go first
+            IOException outcome = lockFree.append(text, charset, policy, time);
+            if (outcome != LockFreeAppender.NOT_TAKEN) {
+                return outcome;
+            }
+        }
         PendingRecord record = ownRecords.get();
         if (!record.claim(text, charset, policy, time)) {
             record = PendingRecord.waiting(text, charset, policy, time); // re-entered while writing its own record
@@ -265,7 +275,7 @@ final class SharedLogFile {
         boolean written = false;
         try {
             // encode what is queued before taking the OS lock, so other processes wait less; what comes meanwhile joins
-            batch.take(queue, buffered, bufferedChars);
+            batch.take(queue, buffered);
             if (batch.isEmpty()) {
                 return null; // written meanwhile by the thread before
             }
@@ -277,14 +287,15 @@ final class SharedLogFile {
             if (lockProblem != null) {
                 problems = BatchWriter.add(null, lockProblem);
             }
-            batch.take(queue, buffered, bufferedChars);
+            batch.take(queue, buffered);
             written = true; // the writer completes every record, whatever happens
             if (writer.appendReserved(batch.records(), batch.encoded())) {
                 return problems; // the lock was only waited for while another process rotated
             }
             return BatchWriter.addAll(problems, writer.write(batch.records(), batch.encoded()));
         } finally {
-            batch.finish(written);
+            // counted off only now: until buffered records are written, no record goes around them (see write)
+            bufferedChars.addAndGet(-batch.finish(written));
         }
     }
 

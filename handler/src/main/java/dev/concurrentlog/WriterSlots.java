@@ -37,10 +37,17 @@ final class WriterSlots {
 
     private int slot = -1;
     private FileLock held;
+    /** The slot for appends without any lock to mark themselves in: {@link #slot} as last claimed, or -1. */
+    private volatile int appendSlot = -1;
 
     /** This JVM's slot, or -1 if it has none (every slot taken, or the channel was closed since it was claimed). */
     int slot() {
         return held != null && held.isValid() ? slot : -1;
+    }
+
+    /** This JVM's slot as last claimed, or -1, for appends that hold no lock; read without the in-JVM lock. */
+    int appendSlot() {
+        return appendSlot;
     }
 
     /**
@@ -58,9 +65,10 @@ final class WriterSlots {
             try {
                 FileLock lock = channel.tryLock(FIRST_SLOT_BYTE + candidate, 1, false);
                 if (lock != null) {
-                    state.landed(candidate); // whatever a dead owner left
+                    state.clear(candidate); // whatever a dead owner left
                     slot = candidate;
                     held = lock;
+                    appendSlot = candidate;
                     return;
                 }
             } catch (OverlappingFileLockException e) {
@@ -68,11 +76,13 @@ final class WriterSlots {
             }
         }
         slot = -1; // all taken: this JVM writes under the OS lock
+        appendSlot = -1;
     }
 
     /**
      * Waits until no live process has bytes in flight for the file of {@code generation}, or {@code timeoutNanos} pass.
-     * The OS lock is held and the ticket closed, so no one reserves meanwhile; slots of dead processes are cleared.
+     * The OS lock is held and the ticket closed, so no one reserves meanwhile; slots of dead processes are cleared. This
+     * JVM's own slot is waited for too: its threads append without the in-JVM lock.
      */
     Drain drain(FileChannel channel, LockFileState state, long generation, long timeoutNanos) {
         long deadline = System.nanoTime() + timeoutNanos;
@@ -80,13 +90,13 @@ final class WriterSlots {
         for (int round = 0; ; round++) {
             boolean waiting = false;
             for (int i = 0; i < LockFileState.SLOTS; i++) {
-                if (i == slot() || !state.inFlight(i, generation)) {
+                if (!state.inFlight(i, generation)) {
                     continue;
                 }
-                if (round < YIELDS || alive(channel, i)) {
+                if (round < YIELDS || i == slot() || alive(channel, i)) {
                     waiting = true;
                 } else {
-                    state.landed(i);
+                    state.clear(i);
                     dead = true;
                 }
             }
@@ -121,5 +131,6 @@ final class WriterSlots {
     /** The channel was closed, and the slot's lock with it. */
     void dropped() {
         held = null;
+        appendSlot = -1;
     }
 }

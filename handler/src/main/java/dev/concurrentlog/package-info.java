@@ -13,11 +13,13 @@
  * <dd>{@code FileAttachment} links one handler to its file; {@code CountedRegistry} gives every handler of a JVM the
  * same {@code SharedLogFile} per log and the same {@code LockFileGuard} per lock file, reference-counted.</dd>
  * <dt>The write path</dt>
- * <dd>{@code SharedLogFile} queues records ({@code PendingRecord} in a {@code WaitingQueue}, or buffered ones in
- * {@code BufferedRecords}); each publisher waits in line for the in-JVM lock, and whichever thread holds it takes all
- * queued records as a {@code Batch}, encodes them ({@code RecordEncoder}) and has {@code BatchWriter} write them: with
- * a reservation in the shared state and one {@code O_APPEND} write, no OS lock; or, to rotate or repair, under the OS
- * lock. {@code BufferFlusher} bounds how long buffered records wait.</dd>
+ * <dd>{@code SharedLogFile} takes each record. One that its publisher waits for ({@code autoFlush=true}) is appended
+ * by {@code LockFreeAppender} without any lock when it can be: its bytes reserved in the shared state, then one
+ * {@code O_APPEND} write. Otherwise, and for buffered records ({@code BufferedRecords}), records are queued
+ * ({@code PendingRecord} in a {@code WaitingQueue}); each publisher waits in line for the in-JVM lock, and whichever
+ * thread holds it takes all queued records as a {@code Batch}, encodes them ({@code RecordEncoder}) and has
+ * {@code BatchWriter} write them: reserved as above, or, to rotate or repair, under the OS lock.
+ * {@code BufferFlusher} bounds how long buffered records wait.</dd>
  * <dt>Cross-process coordination</dt>
  * <dd>{@code LockFileGuard}: the in-JVM lock, then the OS lock on the lock file (byte 0), never renamed or deleted;
  * it is polled with {@code tryLock} until {@code lockTimeout}; {@code GroupPresence} (byte 1) tells whether

@@ -432,6 +432,20 @@ class ConcurrentRotatingFileHandlerTest {
         assertEquals("one\ntwo\nthree\n", Files.readString(log), "close writes what is buffered");
     }
 
+    // a record that waits is appended without any lock when it can be: never ahead of the thread's buffered records
+    @Test
+    void aThreadsBufferedRecordsStayAheadOfItsWaitedRecordsOnTheSameFile() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler buffering = handler(log);
+        buffering.setAutoFlush(false);
+        ConcurrentRotatingFileHandler waited = handler(log);
+        for (int sequence = 0; sequence < 200; sequence++) {
+            log(sequence % 2 == 0 ? buffering : waited, RecordFormat.record("w", 0, sequence, 40));
+        }
+        buffering.flush();
+        LogCheck.verify(List.of(log), expected(1, 200));
+    }
+
     @Test
     void bufferedRecordsAreWrittenWhenTheBufferIsFullAndKeepTheirOrder() throws Exception {
         Path log = dir.resolve("app.log");
@@ -532,6 +546,25 @@ class ConcurrentRotatingFileHandlerTest {
         assertFalse(statusAfterPublish.contains(false), "interrupt status kept after every publish");
         writeRecords(handler, "m", 0, 10);
         LogCheck.verify(LogFiles.oldestFirst(log), Map.of("i T0", 200L, "o T0", 200L, "m T0", 10L));
+    }
+
+    // an interrupt that arrives during a write closes the channel under the threads appending without a lock
+    @Test
+    void interruptsArrivingWhileOthersWriteLoseNothing() throws Exception {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        TestHandlers.rotateAt(handler, "16k", 1000);
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            writers.add(new Thread(() -> writeRecords(handler, "w", thread, 2_000)));
+        }
+        writers.forEach(Thread::start);
+        while (writers.stream().anyMatch(Thread::isAlive)) {
+            writers.forEach(Thread::interrupt);
+            Thread.yield();
+        }
+        LogCheck.verify(LogFiles.oldestFirst(log), expected(4, 2_000));
     }
 
     // one JVM; MultiProcessIT.fourJvmsWithTwoHandlerInstancesEachShareOneRotatingFile: two per JVM, four JVMs

@@ -41,15 +41,8 @@ public final class Reserver {
                 guard.unlockAll();
             }
             long generation = state.generation();
-            while (true) {
-                long ticket = state.ticket();
-                if (slot < 0 || !LockFileState.openFor(ticket, generation)) {
-                    throw new IllegalStateException("appends are not open: slot " + slot + ", ticket " + ticket);
-                }
-                state.inFlight(slot, generation, record.remaining());
-                if (state.reserve(ticket, record.remaining())) {
-                    break;
-                }
+            if (slot < 0 || !state.reserve(slot, generation, record.remaining(), size -> true)) {
+                throw new IllegalStateException("appends are not open: slot " + slot + ", ticket " + state.ticket());
             }
             ParentLink.ready();
             if (ParentLink.await().equals(ChildJvm.GO)) {
