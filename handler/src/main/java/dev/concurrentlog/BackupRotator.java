@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,9 @@ import java.util.TreeMap;
  */
 final class BackupRotator {
 
+    /** Ends the name a size rotation parks the file at until its backups are shifted (see {@link SizeRotation}). */
+    static final String PARKED = ".rotating";
+
     private BackupRotator() {
     }
 
@@ -36,7 +40,8 @@ final class BackupRotator {
 
     /**
      * A size rotation: {@code base.1} to {@code base.2} and so on, the slot beyond {@code maxBackupIndex} deleted, then
-     * the file to {@code base.1}.
+     * the file to {@code base.1}. In one go: {@link #planBySize}, then {@link SizeRotation#park()} and
+     * {@link SizeRotation#finish()}.
      *
      * @param base the backup name without index, {@code NAME<date>}
      * @return the new backup, uncompressed
@@ -44,10 +49,48 @@ final class BackupRotator {
      *                     moved stays moved (every record is still in exactly one file), and the caller retries later
      */
     static Path rotateBySize(Path file, String base, int maxBackupIndex) throws IOException {
+        SizeRotation rotation = planBySize(file, base, maxBackupIndex);
+        rotation.park();
+        return rotation.finish();
+    }
+
+    /**
+     * Plans a size rotation: one directory listing finds the slots in use (so a rotation costs what is there, not
+     * {@code maxBackupIndex}) and checks them. A file still parked by a rotation whose process died before finishing
+     * it is finished first.
+     *
+     * @throws IOException if a slot is in the way (nothing has moved then), or finishing a parked file failed
+     */
+    static SizeRotation planBySize(Path file, String base, int maxBackupIndex) throws IOException {
         if (maxBackupIndex < 1) {
             throw new IllegalArgumentException("maxBackupIndex " + maxBackupIndex);
         }
-        // One directory listing finds the slots in use, so a rotation costs what is there, not maxBackupIndex.
+        Path parked = file.resolveSibling(base + PARKED);
+        if (attributes(parked) != null) {
+            requireRegular(parked);
+            new SizeRotation(parked, base, maxBackupIndex, slotsInUse(file, base, maxBackupIndex)).finish();
+        }
+        return new SizeRotation(file, base, maxBackupIndex, slotsInUse(file, base, maxBackupIndex));
+    }
+
+    /**
+     * Finishes every size rotation of {@code file} whose process died between parking the file and finishing (see
+     * {@link SizeRotation}), whatever the date part of its backups.
+     */
+    static void finishParked(Path file, int maxBackupIndex) throws IOException {
+        String name = file.getFileName().toString();
+        for (Path sibling : siblings(file, name)) {
+            String parked = sibling.getFileName().toString();
+            if (parked.endsWith(PARKED) && maxBackupIndex >= 1) {
+                String base = parked.substring(0, parked.length() - PARKED.length());
+                requireRegular(sibling);
+                new SizeRotation(sibling, base, maxBackupIndex, slotsInUse(file, base, maxBackupIndex)).finish();
+            }
+        }
+    }
+
+    private static NavigableMap<Integer, List<Path>> slotsInUse(Path file, String base, int maxBackupIndex)
+            throws IOException {
         NavigableMap<Integer, List<Path>> inSlots = new TreeMap<>();
         for (Path sibling : siblings(file, base)) {
             Name name = Name.parse(sibling.getFileName().toString(), base);
@@ -60,20 +103,54 @@ final class BackupRotator {
                 requireRegular(backup);
             }
         }
-        for (Map.Entry<Integer, List<Path>> slot : inSlots.descendingMap().entrySet()) {
-            int index = slot.getKey();
-            for (Path backup : slot.getValue()) {
-                if (index == maxBackupIndex) {
-                    Files.deleteIfExists(backup);
-                } else {
-                    String extension = Name.parse(backup.getFileName().toString(), base).extension;
-                    Files.move(backup, file.resolveSibling(base + "." + (index + 1) + extension));
+        return inSlots;
+    }
+
+    /**
+     * A size rotation in two steps, so that appends wait only for the first. {@link #park()} moves the file to
+     * {@code base.rotating}, one rename while no process appends; {@link #finish()} then shifts the backups up one slot
+     * and moves the parked file to {@code base.1}, while the others append to the new file. Both run under the OS
+     * lock, so no other process moves a backup between them; if this process dies between them, the next rotation
+     * (or the next JVM to start writing) finishes.
+     */
+    static final class SizeRotation {
+
+        private final Path newest;
+        private final String base;
+        private final int maxBackupIndex;
+        private final NavigableMap<Integer, List<Path>> inSlots;
+        private final Path parked;
+
+        private SizeRotation(Path newest, String base, int maxBackupIndex, NavigableMap<Integer, List<Path>> inSlots) {
+            this.newest = newest;
+            this.base = base;
+            this.maxBackupIndex = maxBackupIndex;
+            this.inSlots = inSlots;
+            this.parked = newest.resolveSibling(base + PARKED);
+        }
+
+        /** Moves the file to its parked name, which the plan found free. */
+        void park() throws IOException {
+            shift(newest, parked);
+        }
+
+        /** Shifts the backups found when planning up one slot, and moves the parked file to {@code base.1}. */
+        Path finish() throws IOException {
+            for (Map.Entry<Integer, List<Path>> slot : inSlots.descendingMap().entrySet()) {
+                int index = slot.getKey();
+                for (Path backup : slot.getValue()) {
+                    if (index == maxBackupIndex) {
+                        Files.deleteIfExists(backup);
+                    } else {
+                        String extension = Name.parse(backup.getFileName().toString(), base).extension;
+                        shift(backup, backup.resolveSibling(base + "." + (index + 1) + extension));
+                    }
                 }
             }
+            Path backup = parked.resolveSibling(base + ".1");
+            shift(parked, backup);
+            return backup;
         }
-        Path backup = file.resolveSibling(base + ".1");
-        Files.move(file, backup);
-        return backup;
     }
 
     /**
@@ -236,6 +313,15 @@ final class BackupRotator {
         } catch (NoSuchFileException e) {
             return null;
         }
+    }
+
+    /**
+     * Renames {@code from} to {@code to}, which the listing showed free: with one {@code rename} call, where
+     * {@link Files#move} without options first reads the attributes of both names. Every process moves backups only
+     * under the OS lock, and a shift goes from the highest slot down, so the name is still free.
+     */
+    private static void shift(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void requireRegular(Path slot) throws IOException {

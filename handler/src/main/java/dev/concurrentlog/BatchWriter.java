@@ -174,6 +174,8 @@ final class BatchWriter {
     List<IOException> write(List<PendingRecord> batch, byte[] encoded) {
         List<IOException> problems = null;
         int written = 0;
+        BackupRotator.SizeRotation unfinished = null; // parked, its backups shifted once appends are open again
+        WritePolicy unfinishedPolicy = null;
         try {
             if (lockFailure != null) {
                 throw lockFailure;
@@ -208,8 +210,14 @@ final class BatchWriter {
                     runLength = 0;
                     long nextPeriod = policy.suffix().periodStart(next.time);
                     try {
-                        rotated(periodOver ? output.rotateByTime(policy, period, nextPeriod)
-                                : output.rotateBySize(policy, period), policy);
+                        if (periodOver) {
+                            rotated(output.rotateByTime(policy, period, nextPeriod), policy);
+                        } else {
+                            problems = finish(unfinished, unfinishedPolicy, problems); // a batch past two sizes
+                            unfinished = null;
+                            unfinished = output.parkBySize(policy, period);
+                            unfinishedPolicy = policy;
+                        }
                     } catch (IOException e) {
                         problems = add(problems, e);
                     }
@@ -234,7 +242,21 @@ final class BatchWriter {
                 throw error;
             }
         }
-        return problems;
+        return finish(unfinished, unfinishedPolicy, problems);
+    }
+
+    /** Finishes a size rotation (if not null) and hands its backup on; adds what went wrong to {@code problems}. */
+    private List<IOException> finish(BackupRotator.SizeRotation rotation, WritePolicy policy,
+            List<IOException> problems) {
+        if (rotation == null) {
+            return problems;
+        }
+        try {
+            rotated(output.finishBySize(rotation), policy);
+            return problems;
+        } catch (IOException e) {
+            return add(problems, e);
+        }
     }
 
     private void rotated(Path backup, WritePolicy policy) {

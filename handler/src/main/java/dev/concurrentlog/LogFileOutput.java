@@ -483,8 +483,35 @@ final class LogFileOutput {
      * @return the backup
      */
     Path rotateBySize(WritePolicy policy, long periodStart) throws IOException {
-        return rotate(() -> BackupRotator.rotateBySize(path, backupBase(policy.suffix(), periodStart),
-                policy.maxBackupIndex()));
+        return finishBySize(parkBySize(policy, periodStart));
+    }
+
+    /**
+     * The first step of a size rotation, while appends are closed: plans it and moves the file to its parked name
+     * (see {@link BackupRotator.SizeRotation}). {@link #finishBySize} does the rest once appends are open again.
+     */
+    BackupRotator.SizeRotation parkBySize(WritePolicy policy, long periodStart) throws IOException {
+        return rotate(() -> {
+            BackupRotator.SizeRotation rotation = BackupRotator.planBySize(path,
+                    backupBase(policy.suffix(), periodStart), policy.maxBackupIndex());
+            rotation.park();
+            return rotation;
+        });
+    }
+
+    /** Shifts the backups and moves the parked file to {@code .1}; the OS lock is held. */
+    Path finishBySize(BackupRotator.SizeRotation rotation) throws IOException {
+        try {
+            return rotation.finish();
+        } catch (IOException e) {
+            throw new IOException("Unable to shift the backups of " + path + "; the newest stays at its parked name"
+                    + " until the next rotation: " + e.getMessage(), e);
+        }
+    }
+
+    /** Finishes the size rotations of processes that died half way through them; the OS lock is held. */
+    void finishParkedRotations(WritePolicy policy) throws IOException {
+        BackupRotator.finishParked(path, policy.maxBackupIndex());
     }
 
     /**
@@ -520,16 +547,16 @@ final class LogFileOutput {
         return path.getFileName() + suffix.dateText(suffix.timed() ? suffix.periodStart(periodStart) : 0);
     }
 
-    private interface Move {
-        Path run() throws IOException;
+    private interface Move<T> {
+        T run() throws IOException;
     }
 
-    private Path rotate(Move move) throws IOException {
+    private <T> T rotate(Move<T> move) throws IOException {
         close();
         try {
-            Path backup = move.run();
+            T moved = move.run();
             rotationFailed = false;
-            return backup;
+            return moved;
         } catch (IOException e) {
             rotationFailed = true;
             rotationFailedAt = System.nanoTime();

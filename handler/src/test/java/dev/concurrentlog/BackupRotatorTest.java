@@ -36,6 +36,31 @@ class BackupRotatorTest {
                 "app.log.2026-11-25.1=another base", "app.log.3.gz=two"), contents());
     }
 
+    // a process that died between parking the file and shifting the backups left app.log.rotating
+    @Test
+    void aFileLeftParkedBecomesTheNewestBackupBeforeTheNextRotation() throws IOException {
+        Path log = Files.writeString(dir.resolve("app.log"), "live");
+        Files.writeString(dir.resolve("app.log" + BackupRotator.PARKED), "parked");
+        Files.writeString(dir.resolve("app.log.1"), "one");
+
+        assertEquals(dir.resolve("app.log.1"), BackupRotator.rotateBySize(log, "app.log", 10));
+
+        assertEquals(List.of("app.log.1=live", "app.log.2=parked", "app.log.3=one"), contents());
+    }
+
+    @Test
+    void filesLeftParkedUnderAnyDateAreFinishedInTheirOwnChains() throws IOException {
+        Path log = Files.writeString(dir.resolve("app.log"), "live");
+        Files.writeString(dir.resolve("app.log.2026-11-25" + BackupRotator.PARKED), "parked 25th");
+        Files.writeString(dir.resolve("app.log.2026-11-25.1"), "one 25th");
+        Files.writeString(dir.resolve("app.log" + BackupRotator.PARKED), "parked");
+
+        BackupRotator.finishParked(log, 10);
+
+        assertEquals(List.of("app.log=live", "app.log.1=parked", "app.log.2026-11-25.1=parked 25th",
+                "app.log.2026-11-25.2=one 25th"), contents());
+    }
+
     @Test
     void aBackupShiftedUpItsChainIsFoundByItsIdentity() throws IOException {
         Path first = Files.writeString(dir.resolve("app.log.2026-11-25.1"), "first");

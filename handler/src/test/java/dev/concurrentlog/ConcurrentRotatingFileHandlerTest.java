@@ -361,6 +361,21 @@ class ConcurrentRotatingFileHandlerTest {
         assertFalse(Files.exists(BackupRotator.backup(log, 1)));
     }
 
+    // BackupRotatorTest: the same at the next rotation, and under any date
+    @Test
+    void aRotationThatDiedHalfWayIsFinishedWhenAHandlerStarts() throws IOException {
+        Path log = dir.resolve("app.log");
+        Files.writeString(dir.resolve("app.log" + BackupRotator.PARKED), "parked\n");
+        Files.writeString(BackupRotator.backup(log, 1), "older\n");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setMaxBackupIndex(10);
+        log(handler, "one");
+        assertFalse(Files.exists(dir.resolve("app.log" + BackupRotator.PARKED)));
+        assertEquals("parked\n", Files.readString(BackupRotator.backup(log, 1)));
+        assertEquals("older\n", Files.readString(BackupRotator.backup(log, 2)));
+        assertEquals("one\n", Files.readString(log));
+    }
+
     @Test
     void settingFileNameAgainAppliesRotateOnBootAndAppendAnewToTheOnlyWriter() throws IOException {
         Path log = dir.resolve("app.log");

@@ -40,6 +40,17 @@ public final class LogFiles {
      * {@code extension} {@code ".gz"}, {@code ".zip"} or {@code ""}.
      */
     public record BackupName(String date, int index, String extension) {
+
+        /**
+         * The index of a file a size rotation parked ({@code NAME<date>.rotating}) and its process did not finish: the
+         * newest of its size chain, which the next rotation makes {@code .1}.
+         */
+        public static final int PARKED = -1;
+
+        /** Oldest first within a date: the size chain from the highest index down, the parked file, the time backup. */
+        int age() {
+            return index > 0 ? 2 * index : index == PARKED ? 1 : 0;
+        }
     }
 
     /**
@@ -59,6 +70,9 @@ public final class LogFiles {
                 extension = candidate;
                 rest = rest.substring(0, rest.length() - candidate.length());
             }
+        }
+        if (rest.equals("rotating") || rest.endsWith(".rotating") && rest.length() - ".rotating".length() == dateLength) {
+            return Optional.of(new BackupName(rest.substring(0, dateLength), BackupName.PARKED, ""));
         }
         if (dateLength == 0) {
             int index = index(rest);
@@ -91,7 +105,8 @@ public final class LogFiles {
     /**
      * The backups of {@code log} that exist, in the order they were written, then the log: by date (dates of
      * {@code dateLength} characters that sort as text, such as {@code yyyy-MM-dd-HH-mm}), and within a date its size
-     * chain from the highest index down to the time backup, which has no index. With {@code dateLength} 0, the size
+     * chain from the highest index down, a file parked by a rotation cut short, then the time backup, which has no
+     * index. With {@code dateLength} 0, the size
      * chain of a log without dates. Files beside the log that are not its backups by name are left out.
      */
     public static List<Path> oldestFirst(Path log, int dateLength) throws IOException {
@@ -107,8 +122,7 @@ public final class LogFiles {
             }
         }
         backups.sort(Comparator.comparing((Backup backup) -> backup.name().date())
-                .thenComparing(backup -> backup.name().index() == 0 ? -1 : backup.name().index(),
-                        Comparator.reverseOrder())
+                .thenComparing(backup -> backup.name().age(), Comparator.reverseOrder())
                 .thenComparing(backup -> backup.file().getFileName().toString()));
         List<Path> files = new ArrayList<>();
         backups.forEach(backup -> files.add(log.resolveSibling(backup.file().getFileName())));

@@ -25,10 +25,11 @@ class LogFilesTest {
     void aSizeChainIsOrderedFromItsHighestIndexAndLeavesOutWhatIsNoBackup() throws IOException {
         Path log = dir.resolve("app.log");
         for (String name : List.of("app.log", "app.log.1", "app.log.2", "app.log.10", "app.log.3.gz", "app.log.4.zip",
-                "app.log.old", "app.log.0", ".app.log.lock", "app.log.2026-11-26", "other.log.5")) {
+                "app.log.old", "app.log.0", ".app.log.lock", "app.log.2026-11-26", "other.log.5", "app.log.rotating")) {
             Files.writeString(dir.resolve(name), name);
         }
-        assertEquals(names("app.log.10", "app.log.4.zip", "app.log.3.gz", "app.log.2", "app.log.1", "app.log"),
+        assertEquals(names("app.log.10", "app.log.4.zip", "app.log.3.gz", "app.log.2", "app.log.1", "app.log.rotating",
+                "app.log"),
                 LogFiles.oldestFirst(log));
         assertEquals(List.of(), LogFiles.oldestFirst(dir.resolve("missing/app.log")));
     }
@@ -38,11 +39,11 @@ class LogFilesTest {
         Path log = dir.resolve("server.log");
         for (String name : List.of("server.log", "server.log.2026-11-26-10-16.gz", "server.log.2026-11-26-10-15",
                 "server.log.2026-11-26-10-15.2", "server.log.2026-11-26-10-15.1", "server.log.2026-11-26-10-16.1.gz",
-                "server.log.7")) {
+                "server.log.7", "server.log.2026-11-26-10-15.rotating")) {
             Files.writeString(dir.resolve(name), name);
         }
         assertEquals(names("server.log.2026-11-26-10-15.2", "server.log.2026-11-26-10-15.1",
-                "server.log.2026-11-26-10-15", "server.log.2026-11-26-10-16.1.gz", "server.log.2026-11-26-10-16.gz",
+                "server.log.2026-11-26-10-15.rotating", "server.log.2026-11-26-10-15", "server.log.2026-11-26-10-16.1.gz", "server.log.2026-11-26-10-16.gz",
                 "server.log"), LogFiles.oldestFirst(log, "yyyy-MM-dd-HH-mm".length()));
         assertEquals(new LogFiles.BackupName("2026-11-26-10-16", 1, ".gz"),
                 LogFiles.backupName(log, dir.resolve("server.log.2026-11-26-10-16.1.gz"), 16).orElseThrow());
