@@ -24,8 +24,7 @@ OFFSET_ONE=${DEMO_PORT_OFFSET_ONE:-31000}
 OFFSET_TWO=${DEMO_PORT_OFFSET_TWO:-31150}
 LOG=$DEMO/logs/shared.log
 BUILTIN_LOG=$DEMO/logs/builtin.log
-# the load application and its client; the records and their check come from the test kit
-TEST_CLASSES=$ROOT/arquillian-tests/target/test-classes
+# the test kit: the load application and its client, the records and their check
 KIT_CLASSES=$ROOT/test-support/target/classes
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -98,14 +97,12 @@ cli --command="/profile=full/subsystem=logging/size-rotating-file-handler=BUILTI
 cli --command="/profile=full/subsystem=logging/logger=dev.concurrentlog.load:add(level=INFO, use-parent-handlers=false, handlers=[WARMUP, BUILTIN_WARMUP])"
 
 step "Deploying the load application to main-server-group"
-mkdir -p "$DEMO/war/WEB-INF/classes/dev/concurrentlog/it/app" "$DEMO/war/WEB-INF/classes/dev/concurrentlog/testkit"
-cp "$TEST_CLASSES"/dev/concurrentlog/it/app/LoadServlet*.class "$DEMO/war/WEB-INF/classes/dev/concurrentlog/it/app/"
-cp "$KIT_CLASSES"/dev/concurrentlog/testkit/RecordFormat*.class "$DEMO/war/WEB-INF/classes/dev/concurrentlog/testkit/"
+
 jar cf "$DEMO/load.war" -C "$DEMO/war" .
 cli --command="deploy $DEMO/load.war --server-groups=main-server-group"
 
 load() {
-    java -cp "$TEST_CLASSES:$KIT_CLASSES" dev.concurrentlog.it.DemoLoad "$THREADS" "$RECORDS" \
+    java -cp "$KIT_CLASSES" dev.concurrentlog.testkit.load.DemoLoad "$THREADS" "$RECORDS" \
         "server-one=http://127.0.0.1:$((8080 + OFFSET_ONE))/load/" \
         "server-two=http://127.0.0.1:$((8080 + OFFSET_TWO))/load/" | tee "$DEMO/load-$1.txt"
 }

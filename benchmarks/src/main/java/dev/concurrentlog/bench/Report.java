@@ -33,10 +33,10 @@ final class Report {
                 + " rotates | this handler (autoFlush=true) vs it |\n");
         text.append("|---|---|---|---:|---:|---:|---:|---:|---|---:|\n");
         for (List<BenchmarkRunner.Result> group : groups(results).values()) {
-            BenchmarkRunner.Result ours = group.stream().filter(r -> r.writer() == Writer.CRH_SYNC).findFirst()
+            BenchmarkRunner.Result ours = group.stream().filter(r -> r.writer() == Writer.CRH_AUTOFLUSH_TRUE).findFirst()
                     .orElse(null);
             for (BenchmarkRunner.Result result : group) {
-                String ratio = ours == null || result.writer() == Writer.CRH_SYNC ? ""
+                String ratio = ours == null || result.writer() == Writer.CRH_AUTOFLUSH_TRUE ? ""
                         : String.format("%.2fx", ours.recordsPerSecond() / result.recordsPerSecond());
                 text.append(String.format("| %s | %s | %d x %d | %,.0f | %.1f | %d | %d | %d | %s | %s |%n",
                         result.writer().label, result.through(), result.processes(), result.threads(),

@@ -27,21 +27,21 @@ import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
 enum Writer {
 
     /** This handler, autoFlush=true: each record is in the file when publish returns. Rotates at 10m. */
-    CRH_SYNC("concurrent-log-handler autoFlush=true", true, "at 10m") {
+    CRH_AUTOFLUSH_TRUE("concurrent-log-handler autoFlush=true", true, "at 10m") {
         @Override
         Sink open(Path file, Entry entry) {
             return handler(concurrent(file, true), entry);
         }
     },
     /** This handler, autoFlush=false. Rotates at 10m. */
-    CRH_ASYNC("concurrent-log-handler autoFlush=false", true, "at 10m") {
+    CRH_AUTOFLUSH_FALSE("concurrent-log-handler autoFlush=false", true, "at 10m") {
         @Override
         Sink open(Path file, Entry entry) {
             return handler(concurrent(file, false), entry);
         }
     },
-    /** This handler, autoFlush=true, rotating at 1m: the baseline of {@link #CRH_SYNC_GZ}. */
-    CRH_SYNC_1M("concurrent-log-handler autoFlush=true, 1m", true, "at 1m") {
+    /** This handler, autoFlush=true, rotating at 1m: the baseline of {@link #CRH_AUTOFLUSH_TRUE_GZ}. */
+    CRH_AUTOFLUSH_TRUE_1M("concurrent-log-handler autoFlush=true, 1m", true, "at 1m") {
         @Override
         Sink open(Path file, Entry entry) {
             ConcurrentRotatingFileHandler handler = concurrent(file, true);
@@ -50,7 +50,7 @@ enum Writer {
         }
     },
     /** This handler, autoFlush=true, rotating at 1m, each backup compressed ({@code suffix=.gz}). */
-    CRH_SYNC_GZ("concurrent-log-handler autoFlush=true, 1m, .gz", true, "at 1m, compressed") {
+    CRH_AUTOFLUSH_TRUE_GZ("concurrent-log-handler autoFlush=true, 1m, .gz", true, "at 1m, compressed") {
         @Override
         Sink open(Path file, Entry entry) {
             ConcurrentRotatingFileHandler handler = concurrent(file, true);

@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.concurrentlog.it.LoadClient;
+import dev.concurrentlog.testkit.load.LoadClient;
 import dev.concurrentlog.it.Management;
-import dev.concurrentlog.it.app.LoadServlet;
+import dev.concurrentlog.testkit.load.LoadServlet;
 import dev.concurrentlog.testkit.LogCheck;
 import dev.concurrentlog.testkit.LogFiles;
 import dev.concurrentlog.testkit.RecordFormat;

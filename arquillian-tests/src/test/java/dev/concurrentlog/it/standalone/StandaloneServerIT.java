@@ -11,9 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.concurrentlog.it.LoadClient;
+import dev.concurrentlog.testkit.load.LoadClient;
 import dev.concurrentlog.it.Management;
-import dev.concurrentlog.it.app.LoadServlet;
+import dev.concurrentlog.testkit.load.LoadServlet;
 import dev.concurrentlog.testkit.LogCheck;
 import dev.concurrentlog.testkit.LogFiles;
 import dev.concurrentlog.testkit.RecordFormat;

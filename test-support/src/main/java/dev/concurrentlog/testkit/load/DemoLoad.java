@@ -1,4 +1,4 @@
-package dev.concurrentlog.it;
+package dev.concurrentlog.testkit.load;
 
 import java.net.URI;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.concurrentlog.it;
+package dev.concurrentlog.testkit.load;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.concurrentlog.it.app.LoadServlet;
 import dev.concurrentlog.testkit.LineLayout;
 import dev.concurrentlog.testkit.LogCheck;
 

@@ -1,4 +1,4 @@
-package dev.concurrentlog.it.app;
+package dev.concurrentlog.testkit.load;
 
 import java.io.IOException;
 import java.util.ArrayList;
