@@ -75,14 +75,17 @@ final class BackupRotator {
 
     /**
      * Finishes every size rotation of {@code file} whose process died between parking the file and finishing (see
-     * {@link SizeRotation}), whatever the date part of its backups.
+     * {@link SizeRotation}), whatever the date part of its backups that {@code suffix} makes.
      */
-    static void finishParked(Path file, int maxBackupIndex) throws IOException {
+    static void finishParked(Path file, RotationSuffix suffix, int maxBackupIndex) throws IOException {
         String name = file.getFileName().toString();
         for (Path sibling : siblings(file, name)) {
             String parked = sibling.getFileName().toString();
-            if (parked.endsWith(PARKED) && maxBackupIndex >= 1) {
-                String base = parked.substring(0, parked.length() - PARKED.length());
+            String date = parked.endsWith(PARKED) ? parked.substring(name.length(), parked.length() - PARKED.length())
+                    : null;
+            // NAME.rotating or NAME<date>.rotating, not another log's (app.log-audit.rotating)
+            if (date != null && (date.isEmpty() || suffix.isDateText(date)) && maxBackupIndex >= 1) {
+                String base = name + date;
                 requireRegular(sibling);
                 new SizeRotation(sibling, base, maxBackupIndex, slotsInUse(file, base, maxBackupIndex)).finish();
             }
@@ -134,9 +137,17 @@ final class BackupRotator {
             shift(newest, parked);
         }
 
-        /** Shifts the backups found when planning up one slot, and moves the parked file to {@code base.1}. */
+        /**
+         * Shifts up one slot the backups found in the run of used slots from {@code .1} (the one at
+         * {@code maxBackupIndex} deleted, if the run reaches it), and moves the parked file to {@code base.1}. Slots
+         * above a free one stay: so a finish cut short and done again shifts only what it had not shifted yet.
+         */
         Path finish() throws IOException {
-            for (Map.Entry<Integer, List<Path>> slot : inSlots.descendingMap().entrySet()) {
+            int runEnd = 0;
+            while (inSlots.containsKey(runEnd + 1)) {
+                runEnd++;
+            }
+            for (Map.Entry<Integer, List<Path>> slot : inSlots.headMap(runEnd, true).descendingMap().entrySet()) {
                 int index = slot.getKey();
                 for (Path backup : slot.getValue()) {
                     if (index == maxBackupIndex) {

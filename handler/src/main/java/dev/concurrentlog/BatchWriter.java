@@ -211,7 +211,11 @@ final class BatchWriter {
                     long nextPeriod = policy.suffix().periodStart(next.time);
                     try {
                         if (periodOver) {
+                            // the size rotation first: a time rotation may name its backup after the size chain
+                            problems = finish(unfinished, unfinishedPolicy, problems);
+                            unfinished = null;
                             rotated(output.rotateByTime(policy, period, nextPeriod), policy);
+                            output.finishParkedRotations(policy); // of an earlier period, by a process that died
                         } else {
                             problems = finish(unfinished, unfinishedPolicy, problems); // a batch past two sizes
                             unfinished = null;

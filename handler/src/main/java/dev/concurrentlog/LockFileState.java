@@ -105,7 +105,9 @@ final class LockFileState {
      */
     long replaced(long logKey) {
         boolean known = describes(logKey);
-        long generation = known ? generation() + 1 : System.nanoTime();
+        // counted on across the logs that share the lock file, so that an append's 16-bit tag never takes another
+        // log's file for its own: only a state never written starts anew
+        long generation = get(MARKER_AT) == MARKER ? generation() + 1 : System.nanoTime();
         if (!known) {
             set(PERIOD_AT, UNKNOWN_PERIOD);
         }

@@ -58,16 +58,17 @@ final class LockFreeAppender {
             return NOT_TAKEN;
         }
         byte[] bytes = text.getBytes(charset);
+        ByteBuffer data = ByteBuffer.wrap(bytes); // before the reservation: nothing allocates between it and the try
         long generation = target.generation();
         if (!shared.reserve(slot, generation, bytes.length, size -> fits(policy, size, bytes.length, time, shared))) {
             return NOT_TAKEN;
         }
-        ByteBuffer data = ByteBuffer.wrap(bytes);
-        // an interrupt during the write would close the channel under every thread: held back until it returns
-        boolean interrupted = Thread.interrupted();
         IOException failure = null;
         boolean closed = false;
+        boolean interrupted = false;
         try {
+            // an interrupt during the write would close the channel under every thread: held back until it returns
+            interrupted = Thread.interrupted();
             while (data.hasRemaining()) {
                 target.channel().write(data);
             }

@@ -511,7 +511,14 @@ final class LogFileOutput {
 
     /** Finishes the size rotations of processes that died half way through them; the OS lock is held. */
     void finishParkedRotations(WritePolicy policy) throws IOException {
-        BackupRotator.finishParked(path, policy.maxBackupIndex());
+        if (policy.maxBackupIndex() > 0) {
+            try {
+                BackupRotator.finishParked(path, policy.suffix(), policy.maxBackupIndex());
+            } catch (IOException e) {
+                throw new IOException("Unable to finish a size rotation of " + path + " left half way: "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /**

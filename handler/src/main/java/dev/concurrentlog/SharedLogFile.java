@@ -143,8 +143,12 @@ final class SharedLogFile {
                     rotated(output.rotateBySize(policy, period), policy);
                 }
             }
-            if (locked && policy.maxBackupIndex() > 0) {
-                output.finishParkedRotations(policy); // what a process that died while rotating left
+            if (locked) {
+                try {
+                    output.finishParkedRotations(policy); // what a process that died while rotating left
+                } catch (IOException e) {
+                    failure = e; // reported; the compression sweep still runs
+                }
             }
             if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
                 BackupCompressor.sweep(this, policy); // what a JVM stopped part way left uncompressed

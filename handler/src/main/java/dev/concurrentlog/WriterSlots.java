@@ -65,7 +65,9 @@ final class WriterSlots {
             try {
                 FileLock lock = channel.tryLock(FIRST_SLOT_BYTE + candidate, 1, false);
                 if (lock != null) {
-                    state.clear(candidate); // whatever a dead owner left
+                    if (candidate != slot) {
+                        state.clear(candidate); // whatever a dead owner left; this JVM's own appends still count
+                    }
                     slot = candidate;
                     held = lock;
                     appendSlot = candidate;

@@ -22,16 +22,9 @@ class BackupRotatorTest {
 
     @Test
     void aSizeRotationShiftsRawAndCompressedBackupsTogetherAndDeletesTheLastSlotInBothForms() throws IOException {
-        Path log = Files.writeString(dir.resolve("app.log"), "live");
-        Files.writeString(dir.resolve("app.log.1"), "one raw");
-        Files.writeString(dir.resolve("app.log.1.gz"), "one compressed");
-        Files.writeString(dir.resolve("app.log.2.gz"), "two");
-        Files.writeString(dir.resolve("app.log.3"), "three raw");
-        Files.writeString(dir.resolve("app.log.3.gz"), "three compressed");
-        Files.writeString(dir.resolve("app.log.2026-11-25.1"), "another base");
-
+        Path log = write("app.log=live", "app.log.1=one raw", "app.log.1.gz=one compressed", "app.log.2.gz=two",
+                "app.log.3=three raw", "app.log.3.gz=three compressed", "app.log.2026-11-25.1=another base");
         assertEquals(dir.resolve("app.log.1"), BackupRotator.rotateBySize(log, "app.log", 3));
-
         assertEquals(List.of("app.log.1=live", "app.log.2=one raw", "app.log.2.gz=one compressed",
                 "app.log.2026-11-25.1=another base", "app.log.3.gz=two"), contents());
     }
@@ -39,26 +32,37 @@ class BackupRotatorTest {
     // a process that died between parking the file and shifting the backups left app.log.rotating
     @Test
     void aFileLeftParkedBecomesTheNewestBackupBeforeTheNextRotation() throws IOException {
-        Path log = Files.writeString(dir.resolve("app.log"), "live");
-        Files.writeString(dir.resolve("app.log" + BackupRotator.PARKED), "parked");
-        Files.writeString(dir.resolve("app.log.1"), "one");
-
+        Path log = write("app.log=live", "app.log.rotating=parked", "app.log.1=one");
         assertEquals(dir.resolve("app.log.1"), BackupRotator.rotateBySize(log, "app.log", 10));
-
         assertEquals(List.of("app.log.1=live", "app.log.2=parked", "app.log.3=one"), contents());
     }
 
     @Test
-    void filesLeftParkedUnderAnyDateAreFinishedInTheirOwnChains() throws IOException {
-        Path log = Files.writeString(dir.resolve("app.log"), "live");
-        Files.writeString(dir.resolve("app.log.2026-11-25" + BackupRotator.PARKED), "parked 25th");
-        Files.writeString(dir.resolve("app.log.2026-11-25.1"), "one 25th");
-        Files.writeString(dir.resolve("app.log" + BackupRotator.PARKED), "parked");
+    void filesLeftParkedUnderAnyDateAreFinishedInTheirOwnChainsNotOtherLogs() throws IOException {
+        Path log = write("app.log=live", "app.log.2026-11-25.rotating=parked 25th", "app.log.2026-11-25.1=one 25th",
+                "app.log.rotating=parked", "app.log-audit.rotating=another log's");
+        BackupRotator.finishParked(log, RotationSuffix.parse("suffix", ".yyyy-MM-dd", ZoneId.of("UTC")), 10);
+        assertEquals(List.of("app.log=live", "app.log-audit.rotating=another log's", "app.log.1=parked",
+                "app.log.2026-11-25.1=parked 25th", "app.log.2026-11-25.2=one 25th"), contents());
+    }
 
-        BackupRotator.finishParked(log, 10);
+    // the same finish cut short after shifting .2 to .3 and .1 to .2: done again, it keeps both
+    @Test
+    void aFinishCutShortAndDoneAgainShiftsOnlyWhatItHadNotShifted() throws IOException {
+        Path log = write("app.log=live", "app.log.rotating=parked", "app.log.2=one", "app.log.3=two");
+        BackupRotator.finishParked(log, RotationSuffix.NONE, 3);
+        assertEquals(List.of("app.log=live", "app.log.1=parked", "app.log.2=one", "app.log.3=two"), contents());
+    }
 
-        assertEquals(List.of("app.log=live", "app.log.1=parked", "app.log.2026-11-25.1=parked 25th",
-                "app.log.2026-11-25.2=one 25th"), contents());
+    /** Writes each {@code name=content} into the test's directory; returns the first file. */
+    private Path write(String... files) throws IOException {
+        Path first = null;
+        for (String file : files) {
+            String[] parts = file.split("=", 2);
+            Path written = Files.writeString(dir.resolve(parts[0]), parts[1]);
+            first = first == null ? written : first;
+        }
+        return first;
     }
 
     @Test

@@ -127,6 +127,28 @@ class TimeRotationTest {
                 "server.log", List.of("2026-10-25T02:30:00Z")), files());
     }
 
+    // a size rotation and then a time rotation in one batch, in the repeated hour: the size chain is shifted first
+    @Test
+    void aBatchThatRotatesBySizeThenByTimeInTheRepeatedHourKeepsEveryBackup() throws IOException {
+        ConcurrentRotatingFileHandler handler = handler(".yyyy-MM-dd-HH", "Europe/Berlin");
+        handler.setRotateSize("1k");
+        handler.setMaxBackupIndex(10);
+        String padding = "x".repeat(600);
+        publish(handler, "2026-10-25T00:30:00Z"); // 02:30 CEST
+        publish(handler, "2026-10-25T01:10:00Z", padding); // 02:10 CET: the hour named 02 again
+        publish(handler, "2026-10-25T01:20:00Z", padding); // a size rotation
+        handler.setAutoFlush(false);
+        publish(handler, "2026-10-25T01:30:00Z", padding); // buffered: a size rotation...
+        publish(handler, "2026-10-25T02:10:00Z"); // ...and a time rotation, in one batch
+        handler.flush();
+        assertEquals(Map.of(
+                "server.log.2026-10-25-02", List.of("2026-10-25T00:30:00Z"),
+                "server.log.2026-10-25-02.2", List.of("2026-10-25T01:10:00Z" + padding),
+                "server.log.2026-10-25-02.1", List.of("2026-10-25T01:20:00Z" + padding),
+                "server.log.2026-10-25-02.3", List.of("2026-10-25T01:30:00Z" + padding),
+                "server.log", List.of("2026-10-25T02:10:00Z")), files());
+    }
+
     // the files written; RotationSuffixTest.hourlyAcrossTheSpringForwardInBerlin...: the periods and names alone
     @Test
     void hourlyAcrossTheSpringForwardInBerlin() throws IOException {
