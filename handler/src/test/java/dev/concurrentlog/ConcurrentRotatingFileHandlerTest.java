@@ -566,20 +566,16 @@ class ConcurrentRotatingFileHandlerTest {
     // an interrupt that arrives during a write closes the channel under the threads appending without a lock
     @Test
     void interruptsArrivingWhileOthersWriteLoseNothing() throws Exception {
-        Path log = dir.resolve("app.log");
-        ConcurrentRotatingFileHandler handler = handler(log);
+        ConcurrentRotatingFileHandler handler = handler(dir.resolve("app.log"));
         TestHandlers.rotateAt(handler, "16k", 1000);
-        List<Thread> writers = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            int thread = t;
-            writers.add(new Thread(() -> writeRecords(handler, "w", thread, 2_000)));
-        }
+        List<Thread> writers = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(thread -> new Thread(() -> writeRecords(handler, "w", thread, 2_000))).toList();
         writers.forEach(Thread::start);
         while (writers.stream().anyMatch(Thread::isAlive)) {
             writers.forEach(Thread::interrupt);
             Thread.yield();
         }
-        LogCheck.verify(LogFiles.oldestFirst(log), expected(4, 2_000));
+        LogCheck.verify(LogFiles.oldestFirst(dir.resolve("app.log")), expected(4, 2_000));
     }
 
     // one JVM; MultiProcessIT.fourJvmsWithTwoHandlerInstancesEachShareOneRotatingFile: two per JVM, four JVMs
