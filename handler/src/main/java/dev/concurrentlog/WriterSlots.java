@@ -11,11 +11,11 @@ import java.util.concurrent.locks.LockSupport;
  * This JVM's slot among the processes that append to a log without the OS lock, and the wait for the others' appends.
  * <p>
  * A JVM claims a slot by holding an exclusive OS lock on its byte of the lock file ({@link #FIRST_SLOT_BYTE} plus the
- * slot's number), which the kernel drops when the JVM dies. Before each append it marks its reserved bytes in flight
- * in its slot of the {@link LockFileState}, and clears the mark once they are written. A process that takes the OS
- * lock to rotate or repair the file first closes the ticket, then {@link #drain drains}: it waits until no live
- * process has bytes in flight for the open file. A slot still marked whose lock is free belongs to a dead process,
- * and is not waited for. Used only under the lock file's in-JVM lock.
+ * slot's number), which the kernel drops when the JVM dies. Each append of its threads counts itself in its slot of
+ * the {@link LockFileState} before it reserves, and out once its bytes are written. A process that takes the OS lock
+ * to rotate or repair the file first closes the ticket, then {@link #drain drains}: it waits until no live process
+ * (this one included) has appends in flight for the open file. A slot still counted whose lock is free belongs to a
+ * dead process, and is not waited for. Used under the lock file's in-JVM lock, but for {@link #appendSlot}.
  */
 final class WriterSlots {
 
