@@ -5,14 +5,14 @@ import java.nio.charset.Charset;
 
 /**
  * One formatted record on its way into the file, as text: the thread that writes it encodes it (see
- * {@link RecordEncoder}), so the publisher allocates nothing beyond its formatting. The thread that publishes it, or
+ * {@link RecordEncoder}). The thread that publishes it, or
  * any other thread of the same JVM that holds the lock first (group commit), writes it. A waiting record's publisher
  * waits until it is {@link #isDone() done}; a buffered record's publisher (autoFlush=false) has gone on, so a failure
  * is reported to its handler by whichever thread wrote it.
  */
 final class PendingRecord {
 
-    // Changed only by the thread that owns a reused record, while no other thread can see it (see claim, refill).
+    // Changed only by the lock holder that reuses a buffered record, while no other thread can see it (see refill).
     String text;
     Charset charset;
     WritePolicy policy;
@@ -26,10 +26,6 @@ final class PendingRecord {
     private IOException failure;
     /** The record queued after this one (see {@link WaitingQueue}). */
     volatile PendingRecord next;
-    /** Whether the owner of a reused waiting record is using it (only the owner reads or sets these two). */
-    private boolean claimed;
-    /** Whether the owner left it queued (an Error): a leader still writes it, and it is free once done. */
-    private boolean abandoned;
     /** Where the writing thread's {@link RecordEncoder} put this record's bytes; set and read under the lock. */
     int encodedStart;
     int encodedLength;
@@ -56,43 +52,12 @@ final class PendingRecord {
         return new PendingRecord(text, charset, policy, false, errors);
     }
 
-    /** An empty waiting record that the current thread {@link #claim claims} for each record it publishes. */
-    static PendingRecord reusableForThisThread() {
-        return new PendingRecord(null, null, null, true, null);
-    }
-
-    /**
-     * Makes this reused waiting record the owner's next; it must then be queued. Called only by the owner.
-     *
-     * @return false if the owner is still writing this record (a publish re-entered from within one), or left it
-     *         queued (an Error) and it is not written yet
-     */
-    boolean claim(String newText, Charset newCharset, WritePolicy newPolicy, long newTime) {
-        if (claimed && !(abandoned && done)) {
-            return false;
-        }
-        claimed = true;
-        abandoned = false;
-        refill(newText, newCharset, newPolicy, null, newTime);
-        return true;
-    }
-
-    /** Ends the owner's use of a waiting record, once it has read the outcome; keeps no text alive. */
-    void release() {
-        if (done) {
-            claimed = false;
-            text = null;
-        } else {
-            abandoned = true;
-        }
-    }
-
     /** An empty buffered record for the writing thread to {@link #refill} with records it takes from the ring. */
     static PendingRecord reusable() {
         return new PendingRecord(null, null, null, false, null);
     }
 
-    /** Makes this reused record another: by the lock holder for a buffered one, by the owner for a waiting one. */
+    /** Makes this reused buffered record another; by the lock holder. */
     void refill(String newText, Charset newCharset, WritePolicy newPolicy, SharedLogFile.ErrorSink newErrors,
             long newTime) {
         text = newText;

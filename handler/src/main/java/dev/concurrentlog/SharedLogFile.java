@@ -45,14 +45,6 @@ final class SharedLogFile {
     /** Records whose publishers wait (autoFlush=true). */
     private final WaitingQueue queue = new WaitingQueue();
     private final BufferedRecords buffered = new BufferedRecords();
-    /**
-     * Each thread's waiting record, reused from one publish to the next, so that publishing allocates nothing. Held
-     * per file, not statically: once the file is released nothing else keeps the key alive, and a thread's entry goes
-     * stale. A stale entry still holds its record (and through it this class loader) until the thread's map happens
-     * to expunge it or the thread ends; for the WildFly module, whose loader lives as long as the server, that costs
-     * nothing.
-     */
-    private final ThreadLocal<PendingRecord> ownRecords = ThreadLocal.withInitial(PendingRecord::reusableForThisThread);
     /** Characters of buffered (autoFlush=false) records in the ring. */
     private final AtomicLong bufferedChars = new AtomicLong();
 
@@ -184,17 +176,10 @@ final class SharedLogFile {
                 return outcome;
             }
         }
-        PendingRecord record = ownRecords.get();
-        if (!record.claim(text, charset, policy, time)) {
-            record = PendingRecord.waiting(text, charset, policy, time); // re-entered while writing its own record
-        }
+        PendingRecord record = PendingRecord.waiting(text, charset, policy, time);
         queue.add(record);
-        try {
-            writeQueued(record, errors);
-            return record.failure();
-        } finally {
-            record.release();
-        }
+        writeQueued(record, errors);
+        return record.failure();
     }
 
     /**

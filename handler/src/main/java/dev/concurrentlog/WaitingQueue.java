@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The records whose publishers wait for them (autoFlush=true), in the order they were added: a
  * linked queue threaded through the records themselves, so that queuing allocates nothing (after Dmitry Vyukov's
- * intrusive multi-producer queue). Any thread adds; only the holder of the in-JVM lock polls; any thread may peek.
+ * intrusive multi-producer queue). Any thread adds; only the holder of the in-JVM lock polls.
  * <p>
- * A record is added again only after it was polled and written, so no record is ever in the queue twice. While a
+ * A record is added once (the stub again, only after it was polled), so no record is ever in the queue twice. While a
  * publisher is between its two steps of adding, the records behind its own are not reachable yet; it then tries the
  * lock itself, so they are not forgotten.
  */
@@ -15,8 +15,8 @@ final class WaitingQueue {
 
     /** Stands in when the queue would otherwise have no node; never handed out. */
     private final PendingRecord stub = PendingRecord.reusable();
-    /** The next node to poll (or the stub before it); volatile for {@link #peek}. */
-    private volatile PendingRecord head = stub;
+    /** The next node to poll (or the stub before it); only the holder of the in-JVM lock reads or sets it. */
+    private PendingRecord head = stub;
     private final AtomicReference<PendingRecord> tail = new AtomicReference<>(stub);
 
     void add(PendingRecord record) {
@@ -57,9 +57,4 @@ final class WaitingQueue {
         return null;
     }
 
-    /** The oldest record, left in place, or null; from any thread, so it may be one that was just taken out. */
-    PendingRecord peek() {
-        PendingRecord first = head;
-        return first == stub ? first.next : first;
-    }
 }

@@ -18,29 +18,25 @@ class WaitingQueueTest {
     private final WaitingQueue queue = new WaitingQueue();
 
     @Test
-    void pollsInOrderAndPeeksTheOldest() {
+    void pollsInOrder() {
         assertNull(queue.poll());
-        assertNull(queue.peek());
         List<PendingRecord> records = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             records.add(PendingRecord.waiting("r" + i, StandardCharsets.UTF_8, POLICY, 0));
             queue.add(records.get(i));
         }
         for (PendingRecord expected : records) {
-            assertSame(expected, queue.peek());
             assertSame(expected, queue.poll());
         }
         assertNull(queue.poll());
-        assertNull(queue.peek());
         queue.add(records.get(1)); // taken out, so it may come back
-        assertSame(records.get(1), queue.peek());
         assertSame(records.get(1), queue.poll());
         assertNull(queue.poll());
     }
 
-    /** As publishers use it: each thread re-adds its one record as soon as the taker has completed it. */
+    /** As publishers use it: each thread adds its next record as soon as the taker has completed the last. */
     @Test
-    void reusedRecordsOfConcurrentPublishersAreEachTakenOncePerUseInTheirOrder() throws InterruptedException {
+    void recordsOfConcurrentPublishersAreEachTakenOnceInTheirOrder() throws InterruptedException {
         int threads = 4;
         int perThread = 50_000;
         CountDownLatch start = new CountDownLatch(1);
@@ -48,19 +44,17 @@ class WaitingQueueTest {
         for (int t = 0; t < threads; t++) {
             int thread = t;
             Thread publisher = new Thread(() -> {
-                PendingRecord own = PendingRecord.reusableForThisThread();
                 try {
                     start.await();
                 } catch (InterruptedException e) {
                     return;
                 }
                 for (int i = 0; i < perThread; i++) {
-                    own.claim(thread + ":" + i, StandardCharsets.UTF_8, POLICY, 0);
+                    PendingRecord own = PendingRecord.waiting(thread + ":" + i, StandardCharsets.UTF_8, POLICY, 0);
                     queue.add(own);
                     while (!own.isDone()) {
                         Thread.onSpinWait(); // the taker below completes it
                     }
-                    own.release();
                 }
             });
             publisher.start();
