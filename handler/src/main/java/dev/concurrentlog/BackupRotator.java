@@ -39,25 +39,10 @@ final class BackupRotator {
     }
 
     /**
-     * A size rotation: {@code base.1} to {@code base.2} and so on, the slot beyond {@code maxBackupIndex} deleted, then
-     * the file to {@code base.1}. In one go: {@link #planBySize}, then {@link SizeRotation#park()} and
-     * {@link SizeRotation#finish()}.
-     *
-     * @param base the backup name without index, {@code NAME<date>}
-     * @return the new backup, uncompressed
-     * @throws IOException if a slot is in the way or the file system refuses a delete or a rename; what was already
-     *                     moved stays moved (every record is still in exactly one file), and the caller retries later
-     */
-    static Path rotateBySize(Path file, String base, int maxBackupIndex) throws IOException {
-        SizeRotation rotation = planBySize(file, base, maxBackupIndex);
-        rotation.park();
-        return rotation.finish();
-    }
-
-    /**
-     * Plans a size rotation: one directory listing finds the slots in use (so a rotation costs what is there, not
-     * {@code maxBackupIndex}) and checks them. A file still parked by a rotation whose process died before finishing
-     * it is finished first.
+     * Plans a size rotation ({@code base.1} to {@code base.2} and so on, the slot beyond {@code maxBackupIndex}
+     * deleted, then the file to {@code base.1}; see {@link SizeRotation}): one directory listing finds the slots in
+     * use (so a rotation costs what is there, not {@code maxBackupIndex}) and checks them. A file still parked by a
+     * rotation whose process died before finishing it is finished first.
      *
      * @throws IOException if a slot is in the way (nothing has moved then), or finishing a parked file failed
      */

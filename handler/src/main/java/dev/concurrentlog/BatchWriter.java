@@ -120,19 +120,9 @@ final class BatchWriter {
     /** Whether the records of {@code batch} go into the open file, of {@code size} bytes, without a rotation. */
     private static boolean fits(List<PendingRecord> batch, long size, LockFileState shared) {
         long end = size;
-        long period = LockFileState.UNKNOWN_PERIOD;
         for (PendingRecord next : batch) {
-            WritePolicy policy = next.policy;
-            if (policy.rotationDue(end, next.encodedLength)) {
+            if (!next.policy.fitsWithoutRotation(end, next.encodedLength, next.time, shared::periodStart)) {
                 return false;
-            }
-            if (policy.suffix().timed()) {
-                if (period == LockFileState.UNKNOWN_PERIOD) {
-                    period = shared.periodStart();
-                }
-                if (period == LockFileState.UNKNOWN_PERIOD || policy.periodOver(period, next.time)) {
-                    return false;
-                }
             }
             end += next.encodedLength;
         }

@@ -60,7 +60,8 @@ final class LockFreeAppender {
         byte[] bytes = text.getBytes(charset);
         ByteBuffer data = ByteBuffer.wrap(bytes); // before the reservation: nothing allocates between it and the try
         long generation = target.generation();
-        if (!shared.reserve(slot, generation, bytes.length, size -> fits(policy, size, bytes.length, time, shared))) {
+        if (!shared.reserve(slot, generation, bytes.length,
+                size -> policy.fitsWithoutRotation(size, bytes.length, time, shared::periodStart))) {
             return NOT_TAKEN;
         }
         IOException failure = null;
@@ -113,17 +114,5 @@ final class LockFreeAppender {
         }
         // closed before anything was written: written again under the lock
         return closed && written == null ? NOT_TAKEN : failure;
-    }
-
-    /** Whether a record of {@code length} bytes goes into the file, of {@code size} bytes, without a rotation. */
-    private static boolean fits(WritePolicy policy, long size, long length, long time, LockFileState shared) {
-        if (policy.rotationDue(size, length)) {
-            return false;
-        }
-        if (!policy.suffix().timed()) {
-            return true;
-        }
-        long period = shared.periodStart();
-        return period != LockFileState.UNKNOWN_PERIOD && !policy.periodOver(period, time);
     }
 }

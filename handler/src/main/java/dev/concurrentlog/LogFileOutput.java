@@ -204,9 +204,7 @@ final class LogFileOutput {
         appendTarget = null;
         closeQuietly(out);
         closeQuietly(tail);
-        out = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
-        tail = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        BasicFileAttributes opened = readAttributes();
+        BasicFileAttributes opened = openChannels();
         return opened != null && Objects.equals(opened.fileKey(), key);
     }
 
@@ -343,10 +341,7 @@ final class LogFileOutput {
             if (!attributes.isRegularFile()) {
                 throw new IOException(path + " is not a regular file; refusing to write through it");
             }
-            out = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-                    LinkOption.NOFOLLOW_LINKS);
-            tail = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-            BasicFileAttributes opened = readAttributes();
+            BasicFileAttributes opened = openChannels();
             // Both channels were opened by path: they are the file whose identity was read only if it never changed.
             if (opened != null && Objects.equals(opened.fileKey(), attributes.fileKey())) {
                 fileKey = attributes.fileKey();
@@ -646,6 +641,16 @@ final class LogFileOutput {
                 // every byte was already handed to the OS by write; there is nothing to flush
             }
         }
+    }
+
+    /**
+     * Opens the file at the path for appending ({@code O_APPEND}, {@code O_NOFOLLOW}) and for reading its end; returns
+     * its attributes as read after, or null if nothing is there any more. The caller checks it is the file it meant.
+     */
+    private BasicFileAttributes openChannels() throws IOException {
+        out = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+        tail = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        return readAttributes();
     }
 
     private BasicFileAttributes readAttributes() throws IOException {

@@ -1,5 +1,7 @@
 package dev.concurrentlog;
 
+import java.util.function.LongSupplier;
+
 /**
  * The write settings of one handler, immutable, so a setter swaps the whole policy while records are written.
  *
@@ -20,6 +22,22 @@ record WritePolicy(long rotateSize, int maxBackupIndex, FileCreator creator, lon
      */
     boolean rotationDue(long currentSize, long recordLength) {
         return rotatesBySize() && currentSize > 0 && currentSize + recordLength > rotateSize;
+    }
+
+    /**
+     * Whether a record of {@code recordLength} bytes and time {@code recordTime} goes into a file of
+     * {@code currentSize} bytes without a rotation, by size or by time; the file's period starts at
+     * {@code periodStart}, read only for a time suffix ({@link LockFileState#UNKNOWN_PERIOD}: not known, so no).
+     */
+    boolean fitsWithoutRotation(long currentSize, long recordLength, long recordTime, LongSupplier periodStart) {
+        if (rotationDue(currentSize, recordLength)) {
+            return false;
+        }
+        if (!suffix.timed()) {
+            return true;
+        }
+        long start = periodStart.getAsLong();
+        return start != LockFileState.UNKNOWN_PERIOD && !periodOver(start, recordTime);
     }
 
     boolean rotatesBySize() {

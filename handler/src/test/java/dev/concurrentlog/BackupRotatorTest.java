@@ -24,7 +24,7 @@ class BackupRotatorTest {
     void aSizeRotationShiftsRawAndCompressedBackupsTogetherAndDeletesTheLastSlotInBothForms() throws IOException {
         Path log = write("app.log=live", "app.log.1=one raw", "app.log.1.gz=one compressed", "app.log.2.gz=two",
                 "app.log.3=three raw", "app.log.3.gz=three compressed", "app.log.2026-11-25.1=another base");
-        assertEquals(dir.resolve("app.log.1"), BackupRotator.rotateBySize(log, "app.log", 3));
+        assertEquals(dir.resolve("app.log.1"), rotateBySize(log, 3));
         assertEquals(List.of("app.log.1=live", "app.log.2=one raw", "app.log.2.gz=one compressed",
                 "app.log.2026-11-25.1=another base", "app.log.3.gz=two"), contents());
     }
@@ -33,7 +33,7 @@ class BackupRotatorTest {
     @Test
     void aFileLeftParkedBecomesTheNewestBackupBeforeTheNextRotation() throws IOException {
         Path log = write("app.log=live", "app.log.rotating=parked", "app.log.1=one");
-        assertEquals(dir.resolve("app.log.1"), BackupRotator.rotateBySize(log, "app.log", 10));
+        assertEquals(dir.resolve("app.log.1"), rotateBySize(log, 10));
         assertEquals(List.of("app.log.1=live", "app.log.2=parked", "app.log.3=one"), contents());
     }
 
@@ -52,6 +52,13 @@ class BackupRotatorTest {
         Path log = write("app.log=live", "app.log.rotating=parked", "app.log.2=one", "app.log.3=two");
         BackupRotator.finishParked(log, RotationSuffix.NONE, 3);
         assertEquals(List.of("app.log=live", "app.log.1=parked", "app.log.2=one", "app.log.3=two"), contents());
+    }
+
+    /** A size rotation of {@code log} in one go, as the handler does it in two steps. */
+    private static Path rotateBySize(Path log, int maxBackupIndex) throws IOException {
+        BackupRotator.SizeRotation rotation = BackupRotator.planBySize(log, "app.log", maxBackupIndex);
+        rotation.park();
+        return rotation.finish();
     }
 
     /** Writes each {@code name=content} into the test's directory; returns the first file. */
