@@ -48,6 +48,8 @@ final class BatchWriter {
     private boolean unlocked;
     /** Whether {@link #lock} got the OS lock for the current batch, and what went wrong if it failed. */
     private boolean locked;
+    /** Whether {@link #lock} ended, without the lock, because appends opened again. */
+    private boolean awaitedAppends;
     private IOException lockFailure;
 
     BatchWriter(Path path, LockFileGuard guard, LogFileOutput output,
@@ -132,13 +134,24 @@ final class BatchWriter {
     /**
      * Takes the OS lock for the next batch, waiting at most {@code policy}'s lock timeout (or, while writing without the
      * lock, trying once). Called before the batch is taken from the queue, so records queued during the wait join it.
+     * With {@code untilAppendsOpen}, a wait that began while another process had appends closed (it rotates) also ends
+     * when they open again, without the lock: then {@link #awaitedAppends()} is true, and the batch is tried without
+     * the OS lock first.
      *
      * @return a problem of the file to report once no lock is held (writing without the lock starts), or null
      */
-    IOException lock(WritePolicy policy) {
+    IOException lock(WritePolicy policy, boolean untilAppendsOpen) {
         lockFailure = null;
+        awaitedAppends = false;
         try {
-            locked = guard.lockFile(unlocked ? 0 : policy.lockTimeoutNanos());
+            LockFileGuard.Wait wait = guard.lockFile(unlocked ? 0 : policy.lockTimeoutNanos(),
+                    untilAppendsOpen && !unlocked);
+            if (wait == LockFileGuard.Wait.APPENDS_OPEN) {
+                locked = false;
+                awaitedAppends = true;
+                return null;
+            }
+            locked = wait == LockFileGuard.Wait.LOCKED;
         } catch (IOException | RuntimeException e) {
             locked = false;
             lockFailure = e instanceof IOException io ? io : new IOException("Locking " + guard.path() + " failed", e);
@@ -299,6 +312,11 @@ final class BatchWriter {
         if (buffer.capacity() <= KEPT_BUFFER_LIMIT) {
             runBuffer = buffer;
         }
+    }
+
+    /** Whether the last {@link #lock} ended without the OS lock because another process opened appends again. */
+    boolean awaitedAppends() {
+        return awaitedAppends;
     }
 
     static List<IOException> add(List<IOException> list, IOException problem) {

@@ -108,6 +108,16 @@ final class LockFileGuard {
         return problem;
     }
 
+    /** How a wait for the OS lock ended (see {@link #lockFile(long, boolean)}). */
+    enum Wait {
+        /** The OS lock is held. */
+        LOCKED,
+        /** Another process still held the OS lock when the time was up. */
+        TIMED_OUT,
+        /** The OS lock is not held: the ticket, closed when the wait began, opened for appends again. */
+        APPENDS_OPEN
+    }
+
     /**
      * Takes the OS lock, waiting at most {@code timeoutNanos} for another process to let go of it; the in-JVM lock must
      * be held.
@@ -115,12 +125,23 @@ final class LockFileGuard {
      * @return true if the lock is held, false if another process still held it when the time was up
      */
     boolean lockFile(long timeoutNanos) throws IOException {
+        return lockFile(timeoutNanos, false) == Wait.LOCKED;
+    }
+
+    /**
+     * Takes the OS lock as {@link #lockFile(long)} does; with {@code untilAppendsOpen}, if the ticket is closed when the
+     * wait begins (another process rotates), the wait also ends when the ticket opens again: a record that only waited
+     * for a rotation is then appended without the OS lock, and not held up by work the rotating process does after it
+     * opened appends (shifting the backups).
+     */
+    Wait lockFile(long timeoutNanos, boolean untilAppendsOpen) throws IOException {
         if (!jvmLock.isHeldByCurrentThread()) {
             throw new IllegalStateException("In-JVM lock on " + path + " is not held");
         }
         if (mutex != null) {
-            return true;
+            return Wait.LOCKED;
         }
+        LockFileState watched = untilAppendsOpen && state != null && !state.appendsOpen() ? state : null;
         long deadline = System.nanoTime() + timeoutNanos;
         int closures = 0;
         while (true) {
@@ -129,9 +150,9 @@ final class LockFileGuard {
                 if (everOpened) {
                     presence.retake(open); // after a reopen: presence first, so the gap without it stays short
                 }
-                mutex = acquireMutex(open, deadline);
+                mutex = acquireMutex(open, deadline, watched);
                 if (mutex == null) {
-                    return false;
+                    return watched != null && watched.appendsOpen() ? Wait.APPENDS_OPEN : Wait.TIMED_OUT;
                 }
                 if (!everOpened) {
                     // first presence under the mutex: a process starting at the same time probes before or after it
@@ -141,7 +162,7 @@ final class LockFileGuard {
                 if (state != null) {
                     slots.claim(open, state);
                 }
-                return true;
+                return Wait.LOCKED;
             } catch (ClosedChannelException | FileLockInterruptionException e) {
                 // An interrupt that arrived while we waited closed the channel (and dropped this JVM's locks on the
                 // file): remember it and reopen. Interrupts never fail the records; anything else gives up at last.
@@ -164,9 +185,10 @@ final class LockFileGuard {
      * works while another class loader's copy of the handler in this JVM holds the lock, which the JDK refuses to wait
      * for.
      *
-     * @return the lock, or null if the deadline passed
+     * @param watched if not null, the state whose ticket ends the wait once it is open
+     * @return the lock, or null if the deadline passed or the watched ticket opened
      */
-    private FileLock acquireMutex(FileChannel open, long deadline) throws IOException {
+    private FileLock acquireMutex(FileChannel open, long deadline, LockFileState watched) throws IOException {
         long backoffNanos = MIN_BACKOFF_NANOS;
         while (true) {
             FileLock lock;
@@ -179,7 +201,7 @@ final class LockFileGuard {
                 return lock;
             }
             long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
+            if (remaining <= 0 || watched != null && watched.appendsOpen()) {
                 return null;
             }
             LockSupport.parkNanos(this, Math.min(backoffNanos, remaining));

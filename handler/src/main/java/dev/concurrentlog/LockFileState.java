@@ -133,6 +133,11 @@ final class LockFileState {
         return get(TICKET_AT);
     }
 
+    /** Whether appends without the OS lock are open, for whichever file. */
+    boolean appendsOpen() {
+        return ticket() < 0;
+    }
+
     /** Whether {@code ticket} lets a process whose open file has {@code generation} append without the OS lock. */
     static boolean openFor(long ticket, long generation) {
         return ticket < 0 && ((ticket >>> TAG_SHIFT) & TAG_MASK) == (generation & TAG_MASK);

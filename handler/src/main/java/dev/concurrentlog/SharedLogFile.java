@@ -275,11 +275,19 @@ final class SharedLogFile {
                 written = true;
                 return null;
             }
-            IOException lockProblem = writer.lock(batch.firstPolicy());
+            IOException lockProblem = writer.lock(batch.firstPolicy(), true);
+            batch.take(queue, buffered);
+            if (writer.awaitedAppends()) {
+                if (writer.appendReserved(batch.records(), batch.encoded())) {
+                    written = true;
+                    return null; // another process rotated meanwhile
+                }
+                lockProblem = writer.lock(batch.firstPolicy(), false);
+                batch.take(queue, buffered);
+            }
             if (lockProblem != null) {
                 problems = BatchWriter.add(null, lockProblem);
             }
-            batch.take(queue, buffered);
             written = true; // the writer completes every record, whatever happens
             if (writer.appendReserved(batch.records(), batch.encoded())) {
                 return problems; // the lock was only waited for while another process rotated
