@@ -30,7 +30,7 @@ final class LockFileGuard {
     private static final long MUTEX_BYTE = 0;
     private static final int MAX_REOPENS = 5;
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-    private static final long MAX_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** How many guards the thread holds; of a JDK type, so a thread's value cannot keep this class loader. */
     private static final ThreadLocal<int[]> HOLDS = ThreadLocal.withInitial(() -> new int[1]);
@@ -183,7 +183,8 @@ final class LockFileGuard {
      * {@link #MIN_BACKOFF_NANOS} to {@link #MAX_BACKOFF_NANOS}. The OS lock is taken only to rotate, repair or open the
      * file, so waits are rare and short, and polling needs no watchdog thread to end a wait at the deadline. It also
      * works while another class loader's copy of the handler in this JVM holds the lock, which the JDK refuses to wait
-     * for.
+     * for. The pause grows to a millisecond, not less: with many processes per core, waiters that wake more often take
+     * the processor from the process that holds the lock.
      *
      * @param watched if not null, the state whose ticket ends the wait once it is open
      * @return the lock, or null if the deadline passed or the watched ticket opened
