@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * How a wait for the OS lock ends. Two guards on one lock file stand for two processes: the JDK refuses a second lock
  * on the same file within one JVM, which the guard treats as held by another process.
  */
+@Timeout(60) // a waiter that never parks, or never returns, fails the test rather than hanging the build
 class LockFileGuardTest {
 
     private static final long LONG_WAIT = TimeUnit.MINUTES.toNanos(1);
@@ -64,7 +66,7 @@ class LockFileGuardTest {
     void aWaitThatBeganWhileAppendsWereClosedEndsWhenTheyOpen() throws Exception {
         long generation = holder.state().replaced(LOG_KEY); // closed: the holder rotates
         Future<LockFileGuard.Wait> wait = waitForLock(LONG_WAIT);
-        awaitParked();
+        awaitParked(wait);
         holder.state().open(generation, 0); // the new file is open; the holder keeps the OS lock to shift backups
         assertEquals(LockFileGuard.Wait.APPENDS_OPEN, wait.get(30, TimeUnit.SECONDS));
     }
@@ -83,7 +85,7 @@ class LockFileGuardTest {
     void aWaitForAppendsThatStayClosedEndsWithTheLock() throws Exception {
         holder.state().replaced(LOG_KEY);
         Future<LockFileGuard.Wait> wait = waitForLock(LONG_WAIT);
-        awaitParked();
+        awaitParked(wait);
         holder.unlockAll();
         holder.lockInJvm(); // as the tear-down expects it
         assertEquals(LockFileGuard.Wait.LOCKED, wait.get(30, TimeUnit.SECONDS));
@@ -100,9 +102,9 @@ class LockFileGuardTest {
         });
     }
 
-    /** Waits until the waiter polls for the lock (parked between tries). */
-    private void awaitParked() throws InterruptedException {
-        while (waiterThread.getState() != Thread.State.TIMED_WAITING) {
+    /** Waits until the waiter polls for the lock (parked between tries), or its wait has already ended. */
+    private void awaitParked(Future<LockFileGuard.Wait> wait) {
+        while (!wait.isDone() && waiterThread.getState() != Thread.State.TIMED_WAITING) {
             Thread.onSpinWait();
         }
     }
