@@ -100,14 +100,14 @@ final class BatchWriter {
         }
         IOException failure = null;
         try {
-            output.appendReserved(buffer); // on failure the end becomes unknown and the part written is remembered
+            output.appendReserved(buffer, generation); // on failure the end becomes unknown and the part written is remembered
             if (shared.generation() != generation) {
                 shared.foreignWrite(); // landed after a rotation went on without it (lockTimeout): not counted
             }
         } catch (IOException | RuntimeException e) {
             failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
         } catch (Error e) {
-            shared.endUnknown();
+            shared.appendFailed(generation);
             throw e;
         } finally {
             shared.landed(slot);

@@ -199,12 +199,27 @@ final class LockFileState {
     }
 
     /**
-     * Closes the ticket with the end unknown: before a write under the lock (until {@link #written}), after a dead
-     * appender, or by a reserved append that failed (then without the OS lock; the next process to take it reads the
-     * file's size, once this process's slot has landed).
+     * Closes the ticket with the end unknown, under the OS lock: before a write under the lock (until
+     * {@link #written}), or after a dead appender. The next process to take the lock reads the file's size.
      */
     void endUnknown() {
         set(TICKET_AT, BYTES);
+    }
+
+    /**
+     * Closes the ticket with the end unknown after a reserved append to the file of {@code generation} failed, without
+     * the OS lock (the next process to take it reads the file's size, once this process's slot has landed); unless the
+     * ticket is open for another file by now: a process that stopped waiting for this append has rotated, and the file
+     * it opened appends for lacks nothing.
+     */
+    void appendFailed(long generation) {
+        while (true) {
+            long ticket = ticket();
+            if (ticket < 0 && !openFor(ticket, generation)
+                    || LONGS.compareAndSet(map, TICKET_AT, ticket, BYTES)) {
+                return;
+            }
+        }
     }
 
     /** Called after a write under the lock (the ticket stays closed). */

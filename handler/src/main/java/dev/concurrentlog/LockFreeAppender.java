@@ -76,14 +76,14 @@ final class LockFreeAppender {
         } catch (ClosedChannelException e) {
             closed = true; // by an interrupt of a thread writing it, maybe once this one's write was done
             if (data.hasRemaining()) {
-                shared.endUnknown();
+                shared.appendFailed(generation);
                 failure = e;
             }
         } catch (IOException | RuntimeException e) {
-            shared.endUnknown();
+            shared.appendFailed(generation);
             failure = e instanceof IOException io ? io : new IOException("Write to " + path + " failed", e);
         } catch (Error e) {
-            shared.endUnknown();
+            shared.appendFailed(generation);
             throw e;
         } finally {
             if (failure == null && shared.generation() != generation) {

@@ -5,6 +5,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,23 +19,55 @@ class LockFileStateTest {
 
     @TempDir
     Path dir;
+    private FileChannel channel;
+    private LockFileState state;
+
+    @BeforeEach
+    void mapState() throws IOException {
+        channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        state = LockFileState.map(channel);
+    }
+
+    @AfterEach
+    void closeChannel() throws IOException {
+        channel.close();
+    }
 
     // an append carries only 16 bits of its generation: a file of one log must never pass for the other's
     @Test
-    void generationsCountOnAcrossTheLogsThatShareALockFile() throws IOException {
-        try (FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            LockFileState state = LockFileState.map(channel);
-            long a = LockFileState.logKey("/logs/a.log");
-            long b = LockFileState.logKey("/logs/b.log");
-            long first = state.replaced(a);
-            state.open(first, 0);
-            assertTrue(LockFileState.openFor(state.ticket(), first));
-            long second = state.replaced(b);
-            assertEquals(first + 1, second);
-            state.open(second, 0);
-            assertFalse(LockFileState.openFor(state.ticket(), first), "a.log's file is not b.log's");
-            assertEquals(second + 1, state.replaced(a));
-        }
+    void generationsCountOnAcrossTheLogsThatShareALockFile() {
+        long a = LockFileState.logKey("/logs/a.log");
+        long b = LockFileState.logKey("/logs/b.log");
+        long first = state.replaced(a);
+        state.open(first, 0);
+        assertTrue(LockFileState.openFor(state.ticket(), first));
+        long second = state.replaced(b);
+        assertEquals(first + 1, second);
+        state.open(second, 0);
+        assertFalse(LockFileState.openFor(state.ticket(), first), "a.log's file is not b.log's");
+        assertEquals(second + 1, state.replaced(a));
+    }
+
+    // a failed append must not close the ticket a process opened for the next file after it stopped waiting for it
+    @Test
+    void aFailedAppendClosesOnlyTheTicketOfItsOwnFile() {
+        long log = LockFileState.logKey("/logs/a.log");
+        long old = state.replaced(log);
+        state.open(old, 100);
+        long next = state.replaced(log); // rotated past an append to the old file
+        state.open(next, 0);
+        state.appendFailed(old);
+        assertTrue(LockFileState.openFor(state.ticket(), next), "the new file's appends stay open");
+        assertEquals(0, state.end());
+
+        state.appendFailed(next);
+        assertFalse(state.appendsOpen());
+        assertEquals(-1, state.end(), "the size is read again under the lock");
+
+        state.open(next, 40);
+        state.close(); // a process took the OS lock and waits for this append
+        state.appendFailed(next);
+        assertEquals(-1, state.end());
     }
 }
