@@ -3,9 +3,11 @@
  * of any writer that makes one system call per record, without rotation, locks or the JVM.
  *
  *   gcc -O2 -o /tmp/append-ceiling append-ceiling.c
- *   /tmp/append-ceiling PROCESSES RECORDS_PER_PROCESS DIR
+ *   /tmp/append-ceiling PROCESSES WRITES_PER_PROCESS DIR [BYTES_PER_WRITE [WORK_NS]]
  *
- * Prints records/s for both layouts, and how many writes took over 1 ms.
+ * BYTES_PER_WRITE (190 by default: one record) is what each write(2) appends; WORK_NS (0 by default) is how long each
+ * process fills its buffer and spins before each write, as a process that formats its records would.
+ * Prints writes/s and MB/s for both layouts, and how many writes took over 1 ms.
  */
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -17,7 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RECORD 190
+static long record = 190;
+static long workNanos = 0;
 
 static long now(void) {
     struct timespec t;
@@ -35,13 +38,19 @@ static void run(int processes, long records, const char *dir, int shared) {
             char name[4096];
             snprintf(name, sizeof name, "%s/ceiling-%d.log", dir, shared ? 0 : p);
             int fd = open(name, O_WRONLY | O_APPEND | O_CREAT, 0644);
-            char record[RECORD];
-            memset(record, 'a' + p % 26, RECORD - 1);
-            record[RECORD - 1] = '\n';
+            char *data = malloc(record);
+            memset(data, 'a' + p % 26, record - 1);
+            data[record - 1] = '\n';
             long slow = 0;
             for (long i = 0; i < records; i++) {
+                if (workNanos > 0) {
+                    long made = now();
+                    do {
+                        memset(data, 'a' + (p + i) % 26, record - 1); // the next records, made again
+                    } while (now() - made < workNanos);
+                }
                 long before = now();
-                if (write(fd, record, RECORD) != RECORD) {
+                if (write(fd, data, record) != record) {
                     perror("write");
                     _exit(1);
                 }
@@ -55,8 +64,8 @@ static void run(int processes, long records, const char *dir, int shared) {
         wait(NULL);
     }
     double seconds = (now() - start) / 1e9;
-    printf("%s: %.0f records/s, %ld writes over 1 ms\n", shared ? "one file" : "a file each", processes * records / seconds,
-            atomic_load(slowWrites));
+    printf("%s: %.0f writes/s, %.1f MB/s, %ld writes over 1 ms\n", shared ? "one file" : "a file each",
+            processes * records / seconds, processes * records * record / seconds / (1024 * 1024), atomic_load(slowWrites));
     for (int p = 0; p < processes; p++) {
         char name[4096];
         snprintf(name, sizeof name, "%s/ceiling-%d.log", dir, p);
@@ -65,9 +74,15 @@ static void run(int processes, long records, const char *dir, int shared) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s PROCESSES RECORDS_PER_PROCESS DIR\n", argv[0]);
+    if (argc < 4 || argc > 6) {
+        fprintf(stderr, "usage: %s PROCESSES WRITES_PER_PROCESS DIR [BYTES_PER_WRITE [WORK_NS]]\n", argv[0]);
         return 2;
+    }
+    if (argc > 4) {
+        record = atol(argv[4]);
+    }
+    if (argc > 5) {
+        workNanos = atol(argv[5]);
     }
     int processes = atoi(argv[1]);
     long records = atol(argv[2]);

@@ -72,9 +72,17 @@ enum Writer {
     JBOSS_FILE("jboss-logmanager FileHandler", false, "no") {
         @Override
         Sink open(Path file, Entry entry) throws IOException {
-            FileHandler handler = new FileHandler(file.toFile(), true);
-            handler.setAutoFlush(true);
-            return handler(handler, entry);
+            return fileHandler(file, true, entry);
+        }
+    },
+    /**
+     * jboss-logmanager FileHandler, autoFlush=false, no rotation: the unsafe peer of {@link #CRH_AUTOFLUSH_FALSE}. It
+     * writes 8 KiB at a time, so processes tear each other's records.
+     */
+    JBOSS_FILE_BUFFERED("jboss-logmanager FileHandler autoFlush=false", false, "no") {
+        @Override
+        Sink open(Path file, Entry entry) throws IOException {
+            return fileHandler(file, false, entry);
         }
     },
     /** Logback FileAppender, prudent=true (file locking), which cannot rotate by size. */
@@ -161,6 +169,12 @@ enum Writer {
         handler.setMaxBackupIndex(BACKUPS);
         handler.setAutoFlush(autoFlush);
         return handler;
+    }
+
+    private static Sink fileHandler(Path file, boolean autoFlush, Entry entry) throws IOException {
+        FileHandler handler = new FileHandler(file.toFile(), true);
+        handler.setAutoFlush(autoFlush);
+        return handler(handler, entry);
     }
 
     private static Sink handler(Handler handler, Entry entry) {
