@@ -100,7 +100,8 @@ final class BatchWriter {
         }
         IOException failure = null;
         try {
-            output.appendReserved(buffer, generation); // on failure the end becomes unknown and the part written is remembered
+            // on failure the end becomes unknown and the part written is remembered
+            output.appendReserved(buffer, generation);
             if (shared.generation() != generation) {
                 shared.foreignWrite(); // landed after a rotation went on without it (lockTimeout): not counted
             }

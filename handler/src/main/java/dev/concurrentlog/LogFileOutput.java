@@ -261,8 +261,9 @@ final class LogFileOutput {
 
     /**
      * Appends {@code data} (whole records, from its position to its limit), whose bytes this process has reserved in
-     * the file of {@code generation}, without the OS lock. If it fails, the end in the shared state becomes unknown, so the next process to take the
-     * OS lock reads the size, and what reached the file is remembered, to cut back under the lock.
+     * the file of {@code generation}, without the OS lock. If it fails, the end in the shared state becomes unknown, so
+     * the next process to take the OS lock reads the size, and what reached the file is remembered, to cut back under
+     * the lock.
      */
     void appendReserved(ByteBuffer data, long generation) throws IOException {
         int start = data.position();
