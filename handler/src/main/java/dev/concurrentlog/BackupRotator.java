@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -21,13 +22,19 @@ import java.util.TreeMap;
  * {@code NAME<date>.1}; without a suffix the date part is empty ({@code NAME.1}). A compressed backup carries its
  * extension after the index ({@code NAME<date>.1.gz}); a slot holds a backup in either form, and both move together.
  * <p>
- * Called only while the file lock is held and the log is closed by this process. Every slot is checked before anything
- * moves: a slot held by something that is not a regular file (a directory, a link) makes the whole rotation fail with
- * nothing moved, so the caller keeps writing to the current file.
+ * A size rotation has two steps: {@link #park} moves the file aside under the OS lock, while appends are closed, and
+ * {@link #finishParked} shifts the chain under the lock on the backups, while the others append and rotate. Everything
+ * else that moves or deletes a backup (a time rotation, compression) holds the lock on the backups too. Every slot is
+ * checked before anything of its chain moves: a slot held by something that is not a regular file (a directory, a
+ * link) fails the shift with nothing moved.
  */
 final class BackupRotator {
 
-    /** Ends the name a size rotation parks the file at until its backups are shifted (see {@link SizeRotation}). */
+    /**
+     * Ends the name a size rotation parks the file at, before the order it was parked in:
+     * {@code NAME<date>.rotating.<sequence>}, until the backups are shifted (a name without a sequence, from an earlier
+     * version, counts as parked first).
+     */
     static final String PARKED = ".rotating";
 
     private BackupRotator() {
@@ -39,51 +46,160 @@ final class BackupRotator {
     }
 
     /**
-     * Plans a size rotation ({@code base.1} to {@code base.2} and so on, the slot beyond {@code maxBackupIndex}
-     * deleted, then the file to {@code base.1}; see {@link SizeRotation}): one directory listing finds the slots in
-     * use (so a rotation costs what is there, not {@code maxBackupIndex}) and checks them. A file still parked by a
-     * rotation whose process died before finishing it is finished first.
+     * The first step of a size rotation, while appends are closed: one rename, of the file to
+     * {@code base.rotating.<sequence>}. The name is the file's own, so the rotation does not wait for an earlier one's
+     * shift, and nothing else is looked at: {@link #finishParked} checks the slots and shifts the backups, later,
+     * under the lock on the backups.
      *
-     * @throws IOException if a slot is in the way (nothing has moved then), or finishing a parked file failed
+     * @param sequence larger than that of every file parked before in the chain
+     * @return the parked file
      */
-    static SizeRotation planBySize(Path file, String base, int maxBackupIndex) throws IOException {
-        if (maxBackupIndex < 1) {
-            throw new IllegalArgumentException("maxBackupIndex " + maxBackupIndex);
-        }
-        Path parked = file.resolveSibling(base + PARKED);
-        if (attributes(parked) != null) {
-            requireRegular(parked);
-            new SizeRotation(parked, base, maxBackupIndex, slotsInUse(file, base, maxBackupIndex)).finish();
-        }
-        return new SizeRotation(file, base, maxBackupIndex, slotsInUse(file, base, maxBackupIndex));
+    static Path park(Path file, String base, long sequence) throws IOException {
+        Path parked = file.resolveSibling(base + PARKED + "." + sequence);
+        shift(file, parked);
+        return parked;
     }
 
     /**
-     * Finishes every size rotation of {@code file} whose process died between parking the file and finishing (see
-     * {@link SizeRotation}), whatever the date part of its backups that {@code suffix} makes.
+     * A sequence above that of every file of {@code file} parked now, found by listing them: for a process without
+     * the shared state, whose generation orders the rotations otherwise.
      */
-    static void finishParked(Path file, RotationSuffix suffix, int maxBackupIndex) throws IOException {
-        String name = file.getFileName().toString();
-        for (Path sibling : siblings(file, name)) {
-            String parked = sibling.getFileName().toString();
-            String date = parked.endsWith(PARKED) ? parked.substring(name.length(), parked.length() - PARKED.length())
-                    : null;
-            // NAME.rotating or NAME<date>.rotating, not another log's (app.log-audit.rotating)
-            if (date != null && (date.isEmpty() || suffix.isDateText(date)) && maxBackupIndex >= 1) {
-                String base = name + date;
-                requireRegular(sibling);
-                new SizeRotation(sibling, base, maxBackupIndex, slotsInUse(file, base, maxBackupIndex)).finish();
+    static long nextParkSequence(Path file, RotationSuffix suffix) throws IOException {
+        long highest = -1;
+        for (Parked parked : parked(siblings(file, file.getFileName().toString()), file, suffix)) {
+            highest = Math.max(highest, parked.sequence());
+        }
+        return highest + 1;
+    }
+
+    /**
+     * Finishes every size rotation of {@code file} whose file is parked, under any date part that {@code suffix} makes,
+     * oldest first: in each chain the backups in the run of used slots from {@code .1} are shifted up by as many slots
+     * as there are parked files (those that pass {@code maxBackupIndex} deleted), and the parked files take the slots
+     * freed, the newest {@code .1}. One pass shifts a chain once for every rotation parked since the last pass, however
+     * many. Every slot is checked first: one held by something that is not a regular file (a directory, a link) fails
+     * the chain with nothing of it moved, and its parked files wait until it is removed. A pass cut short (a process
+     * killed) is done again by the next: slots above a gap stay, so nothing is shifted twice. The lock on the backups is
+     * held.
+     * <p>
+     * Only files parked with a sequence below {@code parkedBefore} are taken: a listing may miss a file renamed while it
+     * runs, and a file parked earlier must never be missed when a later one is taken. The caller reads the shared
+     * generation before this call (a park numbers its file before its rename, and moves the generation on after it);
+     * under the OS lock no park is under way, and any sequence will do.
+     *
+     * @return the new backups of the parked files, uncompressed
+     * @throws IOException if a slot is in the way, or a move failed
+     */
+    static List<Path> finishParked(Path file, RotationSuffix suffix, int maxBackupIndex, long parkedBefore)
+            throws IOException {
+        if (maxBackupIndex < 1) {
+            throw new IllegalArgumentException("maxBackupIndex " + maxBackupIndex);
+        }
+        List<Path> siblings = siblings(file, file.getFileName().toString());
+        Map<String, List<Parked>> chains = new TreeMap<>();
+        for (Parked parked : parked(siblings, file, suffix)) {
+            if (parked.sequence() >= parkedBefore) {
+                continue;
             }
+            chains.computeIfAbsent(parked.base(), base -> new ArrayList<>()).add(parked);
+        }
+        List<Path> backups = new ArrayList<>();
+        for (Map.Entry<String, List<Parked>> chain : chains.entrySet()) {
+            List<Parked> parked = chain.getValue();
+            parked.sort(Comparator.comparingLong(Parked::sequence));
+            finishChain(chain.getKey(), parked, slotsInUse(siblings, chain.getKey(), maxBackupIndex), maxBackupIndex,
+                    backups);
+        }
+        return backups;
+    }
+
+    /** A file a size rotation parked: the base of its chain and its sequence. */
+    private record Parked(Path file, String base, long sequence) {
+    }
+
+    /** The parked files among {@code siblings} of {@code file}: {@code NAME<date>.rotating[.sequence]}. */
+    private static List<Parked> parked(List<Path> siblings, Path file, RotationSuffix suffix) {
+        String name = file.getFileName().toString();
+        List<Parked> found = new ArrayList<>();
+        for (Path sibling : siblings) {
+            String text = sibling.getFileName().toString();
+            int at = text.lastIndexOf(PARKED);
+            if (at < name.length()) {
+                continue;
+            }
+            String after = text.substring(at + PARKED.length());
+            long sequence = after.isEmpty() ? Long.MIN_VALUE
+                    : after.charAt(0) == '.' ? parseSequence(after.substring(1)) : -1;
+            String date = text.substring(name.length(), at);
+            // NAME.rotating or NAME<date>.rotating, not another log's (app.log-audit.rotating)
+            if (sequence != -1 && (date.isEmpty() || suffix.isDateText(date))) {
+                found.add(new Parked(sibling, name + date, sequence));
+            }
+        }
+        return found;
+    }
+
+    private static void finishChain(String base, List<Parked> parked, NavigableMap<Integer, List<Path>> used,
+            int maxBackupIndex, List<Path> backups) throws IOException {
+        for (Parked file : parked) {
+            requireRegular(file.file());
+        }
+        NavigableMap<Integer, List<Path>> inSlots = used;
+        int next = 0;
+        while (next < parked.size()) {
+            int runEnd = 0;
+            while (inSlots.containsKey(runEnd + 1)) {
+                runEnd++;
+            }
+            // shifted by at most the free slots above the run (fewer only after a pass cut short)
+            Integer above = inSlots.higherKey(runEnd);
+            int shift = (int) Math.min(parked.size() - next, above == null ? Integer.MAX_VALUE : above - runEnd - 1L);
+            NavigableMap<Integer, List<Path>> after = new TreeMap<>(inSlots.tailMap(runEnd, false));
+            for (Map.Entry<Integer, List<Path>> slot : inSlots.headMap(runEnd, true).descendingMap().entrySet()) {
+                long to = (long) slot.getKey() + shift;
+                for (Path backup : slot.getValue()) {
+                    if (to > maxBackupIndex) {
+                        Files.deleteIfExists(backup);
+                    } else {
+                        String extension = Name.parse(backup.getFileName().toString(), base).extension;
+                        Path moved = backup.resolveSibling(base + "." + to + extension);
+                        shift(backup, moved);
+                        after.computeIfAbsent((int) to, index -> new ArrayList<>(2)).add(moved);
+                    }
+                }
+            }
+            // the oldest parked first, to the highest slot freed
+            for (int i = 0; i < shift; i++) {
+                Path file = parked.get(next + i).file();
+                int to = shift - i;
+                if (to > maxBackupIndex) {
+                    Files.deleteIfExists(file); // parked more often than backups are kept
+                } else {
+                    Path moved = file.resolveSibling(base + "." + to);
+                    shift(file, moved);
+                    after.put(to, new ArrayList<>(List.of(moved)));
+                }
+            }
+            inSlots = after;
+            next += shift;
+        }
+        for (int index = 1; index <= Math.min(parked.size(), maxBackupIndex); index++) {
+            backups.add(parked.get(0).file().resolveSibling(base + "." + index));
         }
     }
 
-    private static NavigableMap<Integer, List<Path>> slotsInUse(Path file, String base, int maxBackupIndex)
+    /** The used slots of {@code base}, from {@code .1} to {@code .maxBackupIndex}, among {@code siblings}, checked. */
+    private static NavigableMap<Integer, List<Path>> slotsInUse(List<Path> siblings, String base, int maxBackupIndex)
             throws IOException {
         NavigableMap<Integer, List<Path>> inSlots = new TreeMap<>();
-        for (Path sibling : siblings(file, base)) {
-            Name name = Name.parse(sibling.getFileName().toString(), base);
-            if (name.rest.isEmpty() && name.index >= 1 && name.index <= maxBackupIndex) {
-                inSlots.computeIfAbsent(name.index, index -> new ArrayList<>(1)).add(sibling);
+        for (Path sibling : siblings) {
+            String name = sibling.getFileName().toString();
+            if (!name.startsWith(base)) {
+                continue;
+            }
+            Name parsed = Name.parse(name, base);
+            if (parsed.rest.isEmpty() && parsed.index >= 1 && parsed.index <= maxBackupIndex) {
+                inSlots.computeIfAbsent(parsed.index, index -> new ArrayList<>(1)).add(sibling);
             }
         }
         for (List<Path> slot : inSlots.values()) {
@@ -92,61 +208,6 @@ final class BackupRotator {
             }
         }
         return inSlots;
-    }
-
-    /**
-     * A size rotation in two steps, so that appends wait only for the first. {@link #park()} moves the file to
-     * {@code base.rotating}, one rename while no process appends; {@link #finish()} then shifts the backups up one slot
-     * and moves the parked file to {@code base.1}, while the others append to the new file. Both run under the OS
-     * lock, so no other process moves a backup between them; if this process dies between them, the next rotation
-     * (or the next JVM to start writing) finishes.
-     */
-    static final class SizeRotation {
-
-        private final Path newest;
-        private final String base;
-        private final int maxBackupIndex;
-        private final NavigableMap<Integer, List<Path>> inSlots;
-        private final Path parked;
-
-        private SizeRotation(Path newest, String base, int maxBackupIndex, NavigableMap<Integer, List<Path>> inSlots) {
-            this.newest = newest;
-            this.base = base;
-            this.maxBackupIndex = maxBackupIndex;
-            this.inSlots = inSlots;
-            this.parked = newest.resolveSibling(base + PARKED);
-        }
-
-        /** Moves the file to its parked name, which the plan found free. */
-        void park() throws IOException {
-            shift(newest, parked);
-        }
-
-        /**
-         * Shifts up one slot the backups found in the run of used slots from {@code .1} (the one at
-         * {@code maxBackupIndex} deleted, if the run reaches it), and moves the parked file to {@code base.1}. Slots
-         * above a free one stay: so a finish cut short and done again shifts only what it had not shifted yet.
-         */
-        Path finish() throws IOException {
-            int runEnd = 0;
-            while (inSlots.containsKey(runEnd + 1)) {
-                runEnd++;
-            }
-            for (Map.Entry<Integer, List<Path>> slot : inSlots.headMap(runEnd, true).descendingMap().entrySet()) {
-                int index = slot.getKey();
-                for (Path backup : slot.getValue()) {
-                    if (index == maxBackupIndex) {
-                        Files.deleteIfExists(backup);
-                    } else {
-                        String extension = Name.parse(backup.getFileName().toString(), base).extension;
-                        shift(backup, backup.resolveSibling(base + "." + (index + 1) + extension));
-                    }
-                }
-            }
-            Path backup = parked.resolveSibling(base + ".1");
-            shift(parked, backup);
-            return backup;
-        }
     }
 
     /**
@@ -300,6 +361,19 @@ final class BackupRotator {
         }
         long index = Long.parseLong(text);
         return index > Integer.MAX_VALUE ? -1 : (int) index;
+    }
+
+    /** @return the sequence the text names (digits, at most 18), or -1 */
+    private static long parseSequence(String text) {
+        if (text.isEmpty() || text.length() > 18) {
+            return -1;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(text);
     }
 
     /** The attributes of {@code path} itself (a link is not followed), or null if nothing is there. */

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * new period. Then its bytes are reserved with one compare-and-set in the shared memory and appended with one
  * {@code O_APPEND} write call. Otherwise ({@link #lock}, {@link #write}) it takes the OS lock, stops and waits for the
  * appends in flight, finds out which file is at the path and how large it is, rotates where a record would take the
- * file past its rotate size, writes each run of records between rotations with one write call, and opens appends
- * again.
+ * file past its rotate size (by size: the file is only parked, see {@link #takeParked}), writes each run of records
+ * between rotations with one write call, and opens appends again.
  * <p>
  * If another process keeps the lock file past the {@code lockTimeout}, the batch is appended without the lock and
  * without rotating; so are later batches, each after one more try for the lock, until the lock is free again.
@@ -51,6 +51,8 @@ final class BatchWriter {
     /** Whether {@link #lock} ended, without the lock, because appends opened again. */
     private boolean awaitedAppends;
     private IOException lockFailure;
+    /** The policy of the last size rotation parked and not yet handed on by {@link #takeParked}, or null. */
+    private WritePolicy parkedBy;
 
     BatchWriter(Path path, LockFileGuard guard, LogFileOutput output,
             java.util.function.BiConsumer<Path, WritePolicy> rotated) {
@@ -178,8 +180,6 @@ final class BatchWriter {
     List<IOException> write(List<PendingRecord> batch, byte[] encoded) {
         List<IOException> problems = null;
         int written = 0;
-        BackupRotator.SizeRotation unfinished = null; // parked, its backups shifted once appends are open again
-        WritePolicy unfinishedPolicy = null;
         try {
             if (lockFailure != null) {
                 throw lockFailure;
@@ -215,16 +215,12 @@ final class BatchWriter {
                     long nextPeriod = policy.suffix().periodStart(next.time);
                     try {
                         if (periodOver) {
-                            // the size rotation first: a time rotation may name its backup after the size chain
-                            problems = finish(unfinished, unfinishedPolicy, problems);
-                            unfinished = null;
-                            rotated(output.rotateByTime(policy, period, nextPeriod), policy);
-                            output.finishParkedRotations(policy); // of an earlier period, by a process that died
+                            for (Path backup : output.rotateByTime(policy, period, nextPeriod)) {
+                                rotated(backup, policy);
+                            }
                         } else {
-                            problems = finish(unfinished, unfinishedPolicy, problems); // a batch past two sizes
-                            unfinished = null;
-                            unfinished = output.parkBySize(policy, period);
-                            unfinishedPolicy = policy;
+                            output.parkBySize(policy, period);
+                            parkedBy = policy;
                         }
                     } catch (IOException e) {
                         problems = add(problems, e);
@@ -250,21 +246,17 @@ final class BatchWriter {
                 throw error;
             }
         }
-        return finish(unfinished, unfinishedPolicy, problems);
+        return problems;
     }
 
-    /** Finishes a size rotation (if not null) and hands its backup on; adds what went wrong to {@code problems}. */
-    private List<IOException> finish(BackupRotator.SizeRotation rotation, WritePolicy policy,
-            List<IOException> problems) {
-        if (rotation == null) {
-            return problems;
-        }
-        try {
-            rotated(output.finishBySize(rotation), policy);
-            return problems;
-        } catch (IOException e) {
-            return add(problems, e);
-        }
+    /**
+     * The policy of the last size rotation the batches since the last call parked, or null if they parked none: the
+     * caller shifts the backups (see {@link LogFileOutput#finishParked}) once it has let go of the in-JVM lock.
+     */
+    WritePolicy takeParked() {
+        WritePolicy parked = parkedBy;
+        parkedBy = null;
+        return parked;
     }
 
     private void rotated(Path backup, WritePolicy policy) {

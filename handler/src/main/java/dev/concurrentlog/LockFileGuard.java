@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The mutual exclusion for one lock file: an in-JVM lock shared by every handler on the file, then an OS record lock
  * on byte 0 of the lock file, which the kernel drops when a process dies. The lock file is never renamed or deleted.
  * <p>
- * Byte 1 of the lock file carries the JVM's {@link GroupPresence}, bytes from 16384 the {@link WriterSlots}.
+ * Byte 1 of the lock file carries the JVM's {@link GroupPresence}, byte 2 the lock on the backups (see
+ * {@link #tryLockBackups}), bytes from 16384 the {@link WriterSlots}.
  * <p>
  * There is one channel per lock file per JVM (see {@link CountedRegistry}): closing any channel to the file would drop
  * all of the JVM's locks on it. Interrupts cannot break the guard: the caller's interrupt status is cleared while it
@@ -28,6 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class LockFileGuard {
 
     private static final long MUTEX_BYTE = 0;
+    private static final long BACKUPS_BYTE = 2;
     private static final int MAX_REOPENS = 5;
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -129,10 +131,10 @@ final class LockFileGuard {
     }
 
     /**
-     * Takes the OS lock as {@link #lockFile(long)} does; with {@code untilAppendsOpen}, if the ticket is closed when the
-     * wait begins (another process rotates), the wait also ends when the ticket opens again: a record that only waited
-     * for a rotation is then appended without the OS lock, and not held up by work the rotating process does after it
-     * opened appends (shifting the backups).
+     * Takes the OS lock as {@link #lockFile(long)} does; with {@code untilAppendsOpen}, the wait also ends when appends
+     * open again after the ticket was closed, or open for a newer file (another process rotated): a record that only
+     * waited for a rotation is then appended without the OS lock, and not held up by work the rotating process does
+     * after it opened appends (shifting the backups).
      */
     Wait lockFile(long timeoutNanos, boolean untilAppendsOpen) throws IOException {
         if (!jvmLock.isHeldByCurrentThread()) {
@@ -141,7 +143,8 @@ final class LockFileGuard {
         if (mutex != null) {
             return Wait.LOCKED;
         }
-        LockFileState watched = untilAppendsOpen && state != null && !state.appendsOpen() ? state : null;
+        LockFileState watched = untilAppendsOpen ? state : null;
+        long ticketBefore = watched == null ? 0 : watched.ticket();
         long deadline = System.nanoTime() + timeoutNanos;
         int closures = 0;
         while (true) {
@@ -150,9 +153,10 @@ final class LockFileGuard {
                 if (everOpened) {
                     presence.retake(open); // after a reopen: presence first, so the gap without it stays short
                 }
-                mutex = acquireMutex(open, deadline, watched);
+                mutex = acquireMutex(open, deadline, watched, ticketBefore);
                 if (mutex == null) {
-                    return watched != null && watched.appendsOpen() ? Wait.APPENDS_OPEN : Wait.TIMED_OUT;
+                    // not by the ticket read again: it may have closed once more since
+                    return watched != null && System.nanoTime() - deadline < 0 ? Wait.APPENDS_OPEN : Wait.TIMED_OUT;
                 }
                 if (!everOpened) {
                     // first presence under the mutex: a process starting at the same time probes before or after it
@@ -186,10 +190,12 @@ final class LockFileGuard {
      * for. The pause grows to a millisecond, not less: with many processes per core, waiters that wake more often take
      * the processor from the process that holds the lock.
      *
-     * @param watched if not null, the state whose ticket ends the wait once it is open
-     * @return the lock, or null if the deadline passed or the watched ticket opened
+     * @param watched if not null, the state whose ticket ends the wait once it reopened since it was
+     *                {@code ticketBefore} (see {@link LockFileState#reopenedSince})
+     * @return the lock, or null if the deadline passed or the watched ticket reopened
      */
-    private FileLock acquireMutex(FileChannel open, long deadline, LockFileState watched) throws IOException {
+    private FileLock acquireMutex(FileChannel open, long deadline, LockFileState watched, long ticketBefore)
+            throws IOException {
         long backoffNanos = MIN_BACKOFF_NANOS;
         while (true) {
             FileLock lock;
@@ -202,12 +208,64 @@ final class LockFileGuard {
                 return lock;
             }
             long remaining = deadline - System.nanoTime();
-            if (remaining <= 0 || watched != null && watched.appendsOpen()) {
+            if (remaining <= 0 || watched != null && watched.reopenedSince(ticketBefore)) {
                 return null;
             }
             LockSupport.parkNanos(this, Math.min(backoffNanos, remaining));
             backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
             wasInterrupted |= Thread.interrupted();
+        }
+    }
+
+    /**
+     * Tries the OS lock on the backups (byte 2): its holder alone moves, deletes or compresses backups. It is kept apart
+     * from the mutex so that shifting the backups after a size rotation stops no one appending or rotating, and it may
+     * be held after the in-JVM lock is let go (see {@link #releaseBackups}); it is taken under the in-JVM lock, after
+     * the mutex if that is held.
+     *
+     * @return the lock, or null if another process, or another thread of this JVM, holds it
+     */
+    FileLock tryLockBackups() throws IOException {
+        if (!jvmLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("In-JVM lock on " + path + " is not held");
+        }
+        try {
+            return openChannel().tryLock(BACKUPS_BYTE, 1, false);
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Takes the lock on the backups as {@link #tryLockBackups} does, polling as {@link #acquireMutex} does, for at most
+     * {@code timeoutNanos}; the in-JVM lock is held.
+     *
+     * @return the lock, or null if it was still held when the time was up
+     */
+    FileLock lockBackups(long timeoutNanos) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        long backoffNanos = MIN_BACKOFF_NANOS;
+        while (true) {
+            FileLock lock = tryLockBackups();
+            long remaining = deadline - System.nanoTime();
+            if (lock != null || remaining <= 0) {
+                return lock;
+            }
+            LockSupport.parkNanos(this, Math.min(backoffNanos, remaining));
+            backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+            wasInterrupted |= Thread.interrupted();
+        }
+    }
+
+    /**
+     * Releases the lock on the backups, from any thread. If the channel was closed meanwhile (an interrupt during a lock
+     * call of another thread), the lock went with it: nothing is left to release.
+     */
+    static void releaseBackups(FileLock lock) {
+        try {
+            lock.release();
+        } catch (IOException e) {
+            // closed with its channel
         }
     }
 

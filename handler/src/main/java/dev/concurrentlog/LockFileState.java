@@ -133,9 +133,13 @@ final class LockFileState {
         return get(TICKET_AT);
     }
 
-    /** Whether appends without the OS lock are open, for whichever file. */
-    boolean appendsOpen() {
-        return ticket() < 0;
+    /**
+     * Whether appends without the OS lock have opened again since the ticket was {@code before}: it was closed and is
+     * open now, or it is open now for another file (a process rotated in between).
+     */
+    boolean reopenedSince(long before) {
+        long now = ticket();
+        return now < 0 && (before >= 0 || ((now ^ before) >>> TAG_SHIFT & TAG_MASK) != 0);
     }
 
     /** Whether {@code ticket} lets a process whose open file has {@code generation} append without the OS lock. */

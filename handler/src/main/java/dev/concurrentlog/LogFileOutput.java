@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -474,76 +477,79 @@ final class LogFileOutput {
     }
 
     /**
-     * Rotates by size: the file becomes the newest backup of the period that starts at {@code periodStart}.
-     *
-     * @return the backup
+     * The first step of a size rotation, while appends are closed: the file is parked as the newest of the chain of
+     * the period that starts at {@code periodStart} (see {@link BackupRotator#park}), in the order the shared
+     * generation gives. {@link #finishParked} shifts the chain later, under the lock on the backups.
      */
-    Path rotateBySize(WritePolicy policy, long periodStart) throws IOException {
-        return finishBySize(parkBySize(policy, periodStart));
+    void parkBySize(WritePolicy policy, long periodStart) throws IOException {
+        LockFileState shared = guard.state();
+        String base = backupBase(policy.suffix(), periodStart);
+        // numbered by a generation of its own, taken before the rename: unique even if this process dies after it
+        long sequence = shared != null && shared.describes(logKey) ? shared.replaced(logKey)
+                : BackupRotator.nextParkSequence(path, policy.suffix());
+        rotate(() -> BackupRotator.park(path, base, sequence));
     }
 
     /**
-     * The first step of a size rotation, while appends are closed: plans it and moves the file to its parked name
-     * (see {@link BackupRotator.SizeRotation}). {@link #finishBySize} does the rest once appends are open again.
+     * Moves the files parked with a sequence below {@code parkedBefore} into their chains (see
+     * {@link BackupRotator#finishParked}); the lock on the backups is held. Needs no other lock: it touches no state of
+     * this object.
+     *
+     * @return the new backups, uncompressed
      */
-    BackupRotator.SizeRotation parkBySize(WritePolicy policy, long periodStart) throws IOException {
-        return rotate(() -> {
-            BackupRotator.SizeRotation rotation = BackupRotator.planBySize(path,
-                    backupBase(policy.suffix(), periodStart), policy.maxBackupIndex());
-            rotation.park();
-            return rotation;
-        });
-    }
-
-    /** Shifts the backups and moves the parked file to {@code .1}; the OS lock is held. */
-    Path finishBySize(BackupRotator.SizeRotation rotation) throws IOException {
-        try {
-            return rotation.finish();
-        } catch (IOException e) {
-            throw new IOException("Unable to shift the backups of " + path + "; the newest stays at its parked name"
-                    + " until the next rotation: " + e.getMessage(), e);
+    List<Path> finishParked(WritePolicy policy, long parkedBefore) throws IOException {
+        if (policy.maxBackupIndex() < 1) {
+            return List.of();
         }
-    }
-
-    /** Finishes the size rotations of processes that died half way through them; the OS lock is held. */
-    void finishParkedRotations(WritePolicy policy) throws IOException {
-        if (policy.maxBackupIndex() > 0) {
-            try {
-                BackupRotator.finishParked(path, policy.suffix(), policy.maxBackupIndex());
-            } catch (IOException e) {
-                throw new IOException("Unable to finish a size rotation of " + path + " left half way: "
-                        + e.getMessage(), e);
-            }
+        try {
+            return BackupRotator.finishParked(path, policy.suffix(), policy.maxBackupIndex(), parkedBefore);
+        } catch (IOException e) {
+            throw new IOException("Unable to shift the backups of " + path + "; the newest stay at their parked names ("
+                    + path.getFileName() + "...rotating.N) until it succeeds: " + e.getMessage(), e);
         }
     }
 
     /**
      * Rotates by time: the file, of the period that starts at {@code periodStart}, becomes that period's backup, and
      * {@code nextPeriodStart} the period of the new file, for every process. Backups of periods beyond
-     * {@code maxHistory} are deleted.
+     * {@code maxHistory} are deleted. Takes the lock on the backups, waiting at most {@code lockTimeout}, and first
+     * finishes the size rotations parked.
      *
-     * @return the backup
+     * @return the new backups, uncompressed: the size rotations finished, then the time backup
      */
-    Path rotateByTime(WritePolicy policy, long periodStart, long nextPeriodStart) throws IOException {
-        RotationSuffix suffix = policy.suffix();
-        long start = suffix.periodStart(periodStart);
-        // a name that repeats at once (the hour a daylight saving fall-back repeats) must not replace its backup
-        boolean repeated = suffix.dateText(suffix.previousPeriodStart(start)).equals(suffix.dateText(start));
-        Path backup = rotate(() -> BackupRotator.rotateByTime(path, backupBase(suffix, start), repeated));
-        beginPeriod(nextPeriodStart);
-        if (policy.maxHistory() > 0) {
-            long cutoff = nextPeriodStart;
-            for (int i = 0; i < policy.maxHistory(); i++) {
-                cutoff = suffix.previousPeriodStart(cutoff);
-            }
-            try {
-                BackupRotator.deleteOlderThan(path, suffix, cutoff);
-            } catch (IOException e) {
-                throw new IOException("Unable to delete the backups of " + path + " older than maxHistory: "
-                        + e.getMessage(), e);
-            }
+    List<Path> rotateByTime(WritePolicy policy, long periodStart, long nextPeriodStart) throws IOException {
+        FileLock backups = guard.lockBackups(policy.lockTimeoutNanos());
+        if (backups == null) {
+            rotationFailed = true;
+            rotationFailedAt = System.nanoTime();
+            throw new IOException("Unable to rotate " + path + " (records stay in it, rotation is retried): another "
+                    + "process held the lock on its backups for longer than lockTimeout");
         }
-        return backup;
+        try {
+            // the size rotations first: the time backup may be named after the size chain
+            List<Path> made = new ArrayList<>(finishParked(policy, Long.MAX_VALUE)); // no park under way
+            RotationSuffix suffix = policy.suffix();
+            long start = suffix.periodStart(periodStart);
+            // a name that repeats at once (the hour a daylight saving fall-back repeats) must not replace its backup
+            boolean repeated = suffix.dateText(suffix.previousPeriodStart(start)).equals(suffix.dateText(start));
+            made.add(rotate(() -> BackupRotator.rotateByTime(path, backupBase(suffix, start), repeated)));
+            beginPeriod(nextPeriodStart);
+            if (policy.maxHistory() > 0) {
+                long cutoff = nextPeriodStart;
+                for (int i = 0; i < policy.maxHistory(); i++) {
+                    cutoff = suffix.previousPeriodStart(cutoff);
+                }
+                try {
+                    BackupRotator.deleteOlderThan(path, suffix, cutoff);
+                } catch (IOException e) {
+                    throw new IOException("Unable to delete the backups of " + path + " older than maxHistory: "
+                            + e.getMessage(), e);
+                }
+            }
+            return made;
+        } finally {
+            LockFileGuard.releaseBackups(backups);
+        }
     }
 
     private String backupBase(RotationSuffix suffix, long periodStart) {

@@ -1,10 +1,12 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
+import java.nio.channels.FileLock;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.ErrorManager;
 
@@ -19,6 +21,9 @@ import java.util.logging.ErrorManager;
  * rotations, so a thread may find its record written when its turn comes. Each thread's records keep their order
  * because a thread waits until its record is written before it publishes the next, and a record goes around the
  * queue only while no buffered record is waiting.
+ * <p>
+ * A size rotation only parks the file while appends are closed; the thread that parked it shifts the backups after it
+ * let go of the in-JVM lock and the OS lock (see {@link #shiftBackups}), so the others append and rotate meanwhile.
  */
 final class SharedLogFile {
 
@@ -39,6 +44,9 @@ final class SharedLogFile {
     /** Buffered records (autoFlush=false) are written once they reach this many characters (bytes, for ASCII). */
     static final long BUFFER_LIMIT = 64 * 1024;
 
+    /** How long closing the file waits for this JVM's shift of the backups in progress. */
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 
     private final Path path;
     private final LockFileGuard guard;
@@ -58,6 +66,8 @@ final class SharedLogFile {
     private volatile ErrorSink reporter;
     /** Whether the last compression failed; reported once until one succeeds. */
     private volatile boolean compressionFailing;
+    /** Whether the last shift of the backups failed; reported once until one succeeds. */
+    private volatile boolean shiftFailing;
 
     private SharedLogFile(Path path, LockFileGuard guard, Timings timings) {
         this.path = path;
@@ -132,14 +142,23 @@ final class SharedLogFile {
                     long period = policy.suffix().timed()
                             ? output.periodStart(policy, current.size(), System.currentTimeMillis())
                             : LockFileState.UNKNOWN_PERIOD;
-                    rotated(output.rotateBySize(policy, period), policy);
+                    output.parkBySize(policy, period);
                 }
             }
             if (locked) {
-                try {
-                    output.finishParkedRotations(policy); // what a process that died while rotating left
-                } catch (IOException e) {
-                    failure = e; // reported; the compression sweep still runs
+                // this rotation, and what a process that died before shifting left; appends are closed, so not
+                // waited for: a holder of the lock on the backups shifts them (the generation moved on)
+                FileLock backups = guard.tryLockBackups();
+                if (backups != null) {
+                    try {
+                        for (Path backup : output.finishParked(policy, Long.MAX_VALUE)) { // no park under way
+                            rotated(backup, policy);
+                        }
+                    } catch (IOException e) {
+                        failure = e; // reported; the compression sweep still runs
+                    } finally {
+                        LockFileGuard.releaseBackups(backups);
+                    }
                 }
             }
             if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
@@ -223,6 +242,8 @@ final class SharedLogFile {
     private void writeQueued(PendingRecord record, ErrorSink errors) {
         List<IOException> problems = null;
         List<PendingRecord> failedBuffered = null;
+        WritePolicy parked = null;
+        FileLock backups = null;
         while (true) {
             guard.lockInJvm();
             try {
@@ -236,6 +257,11 @@ final class SharedLogFile {
                 if (record == null || !record.isDone()) {
                     problems = BatchWriter.addAll(problems, drain());
                     failedBuffered = batch.takeFailedBuffered(failedBuffered);
+                    WritePolicy parkedNow = writer.takeParked();
+                    if (parkedNow != null) {
+                        parked = parkedNow;
+                        backups = backups != null ? backups : tryLockBackups(parked);
+                    }
                 }
             } finally {
                 IOException unlockFailure = guard.unlockAll();
@@ -249,6 +275,9 @@ final class SharedLogFile {
             // queued behind a record whose publisher is still adding it (see WaitingQueue): let it finish
             Thread.yield();
         }
+        if (backups != null) {
+            problems = shiftBackups(backups, parked, problems);
+        }
         if (problems != null) {
             for (IOException problem : problems) {
                 errors.report(problem.getMessage(), problem, ErrorManager.GENERIC_FAILURE);
@@ -259,6 +288,59 @@ final class SharedLogFile {
                 failed.errors.report("Unable to write a buffered record: " + failed.failure().getMessage(),
                         failed.failure(), ErrorManager.WRITE_FAILURE);
             }
+        }
+    }
+
+    /**
+     * Shifts the backups of the size rotations parked, holding only the lock on the backups: the others append and
+     * rotate meanwhile, and the threads of this JVM have the in-JVM lock. Whoever holds that lock shifts for every
+     * process: a rotation that finds it taken leaves its file parked, and the holder, once it lets go, shifts again if
+     * the generation moved on meanwhile (a file may have been parked), until it did not or the lock is taken.
+     */
+    private List<IOException> shiftBackups(FileLock held, WritePolicy policy, List<IOException> problems) {
+        List<IOException> found = problems;
+        FileLock backups = held;
+        while (backups != null) {
+            LockFileState shared = guard.state();
+            long generation = shared == null ? Long.MAX_VALUE : shared.generation();
+            boolean shifted = false;
+            try {
+                for (Path backup : output.finishParked(policy, generation)) {
+                    rotated(backup, policy);
+                }
+                shiftFailing = false;
+                shifted = true;
+            } catch (IOException e) {
+                if (!shiftFailing) {
+                    shiftFailing = true;
+                    found = BatchWriter.add(found, e);
+                }
+            } finally {
+                LockFileGuard.releaseBackups(backups);
+            }
+            // a failed shift is tried again by the next rotation; without a shared state every rotation shifts
+            if (!shifted || shared == null || shared.generation() == generation) {
+                return found;
+            }
+            guard.lockInJvm();
+            try {
+                backups = closed ? null : tryLockBackups(policy);
+            } finally {
+                IOException unlockFailure = guard.unlockAll();
+                if (unlockFailure != null) {
+                    found = BatchWriter.add(found, unlockFailure);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** {@link LockFileGuard#tryLockBackups}, null on failure too (the next rotation shifts then). */
+    private FileLock tryLockBackups(WritePolicy policy) {
+        try {
+            return policy.maxBackupIndex() > 0 ? guard.tryLockBackups() : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -313,9 +395,11 @@ final class SharedLogFile {
     }
 
     /**
-     * Runs {@code action} under the in-JVM lock and the OS lock, for work off the publishing threads (compression).
+     * Runs {@code action} under the in-JVM lock and the lock on the backups, for work on backups off the publishing
+     * threads (compression).
      *
-     * @throws IOException if the action fails, the file is closed, or another process held the lock past the timeout
+     * @throws IOException if the action fails, the file is closed, or another process held the lock on the backups past
+     *                     the timeout
      */
     void underLocks(LockedAction action, long lockTimeoutNanos) throws IOException {
         IOException failure;
@@ -324,11 +408,16 @@ final class SharedLogFile {
             if (closed) {
                 throw new IOException(path + " is closed");
             }
-            if (!guard.lockFile(lockTimeoutNanos)) {
-                throw new IOException("Lock file " + guard.path() + " was held by another process for longer than "
+            FileLock backups = guard.lockBackups(lockTimeoutNanos);
+            if (backups == null) {
+                throw new IOException("The backups of " + path + " were locked by another process for longer than "
                         + "lockTimeout");
             }
-            action.run();
+            try {
+                action.run();
+            } finally {
+                LockFileGuard.releaseBackups(backups);
+            }
         } finally {
             failure = guard.unlockAll();
         }
@@ -379,6 +468,15 @@ final class SharedLogFile {
         flush();
         guard.lockInJvm();
         try {
+            try {
+                // waits for a shift of the backups by a thread of this JVM: closing the channel would drop its lock
+                FileLock backups = guard.lockBackups(CLOSE_WAIT_NANOS);
+                if (backups != null) {
+                    LockFileGuard.releaseBackups(backups);
+                }
+            } catch (IOException e) {
+                // no channel to the lock file: no lock to wait for
+            }
             closed = true;
             output.close();
         } finally {

@@ -22,7 +22,8 @@
  * {@code BufferFlusher} bounds how long buffered records wait.</dd>
  * <dt>Cross-process coordination</dt>
  * <dd>{@code LockFileGuard}: the in-JVM lock, then the OS lock on the lock file (byte 0), never renamed or deleted;
- * it is polled with {@code tryLock} until {@code lockTimeout}; {@code GroupPresence} (byte 1) tells whether
+ * it is polled with {@code tryLock} until {@code lockTimeout}; the lock on the backups (byte 2), which whoever shifts,
+ * compresses or deletes backups holds, and a size rotation's shift holds alone; {@code GroupPresence} (byte 1) tells whether
  * other processes have the file open; {@code LockFileState} (mapped from byte 64) holds what every process must
  * agree on: which file is current (generation), the ticket that appends reserve their bytes from, the current period,
  * and a slot per process for its bytes in flight; {@code WriterSlots} claims this JVM's slot (an OS lock from byte
@@ -30,12 +31,14 @@
  * <dt>The file, rotation and repair</dt>
  * <dd>{@code LogFileOutput} owns the open file: it learns from the shared state or the file system which file is at
  * the path, repairs what a dead writer left (an unfinished line, a failed write cut back), and rotates by size or by
- * time. {@code BackupRotator} names, shifts and prunes backups; {@code BackupCompressor} compresses them in the
- * background, crash-safely.</dd>
+ * time. A size rotation parks the file under a name of its own while appends are closed; the backups are shifted after
+ * the locks are let go, under the lock on the backups, once for all files parked since. {@code BackupRotator} names,
+ * parks, shifts and prunes backups; {@code BackupCompressor} compresses them in the background, crash-safely.</dd>
  * <dt>Threads</dt>
  * <dd>{@code DaemonThreads} starts the handler's own threads (flusher, compressor) without a context class
  * loader.</dd>
  * </dl>
- * Lock order: a {@code FileAttachment}'s lock, then the in-JVM lock of the lock file, then the OS lock.
+ * Lock order: a {@code FileAttachment}'s lock, then the in-JVM lock of the lock file, then the OS lock, then the lock on
+ * the backups (which a shift keeps after letting go of the others, and never waits for another lock while it holds).
  */
 package dev.concurrentlog;

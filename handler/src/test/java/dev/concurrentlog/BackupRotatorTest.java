@@ -41,7 +41,8 @@ class BackupRotatorTest {
     void filesLeftParkedUnderAnyDateAreFinishedInTheirOwnChainsNotOtherLogs() throws IOException {
         Path log = write("app.log=live", "app.log.2026-11-25.rotating=parked 25th", "app.log.2026-11-25.1=one 25th",
                 "app.log.rotating=parked", "app.log-audit.rotating=another log's");
-        BackupRotator.finishParked(log, RotationSuffix.parse("suffix", ".yyyy-MM-dd", ZoneId.of("UTC")), 10);
+        BackupRotator.finishParked(log, RotationSuffix.parse("suffix", ".yyyy-MM-dd", ZoneId.of("UTC")), 10,
+                Long.MAX_VALUE);
         assertEquals(List.of("app.log=live", "app.log-audit.rotating=another log's", "app.log.1=parked",
                 "app.log.2026-11-25.1=parked 25th", "app.log.2026-11-25.2=one 25th"), contents());
     }
@@ -50,15 +51,55 @@ class BackupRotatorTest {
     @Test
     void aFinishCutShortAndDoneAgainShiftsOnlyWhatItHadNotShifted() throws IOException {
         Path log = write("app.log=live", "app.log.rotating=parked", "app.log.2=one", "app.log.3=two");
-        BackupRotator.finishParked(log, RotationSuffix.NONE, 3);
+        BackupRotator.finishParked(log, RotationSuffix.NONE, 3, Long.MAX_VALUE);
         assertEquals(List.of("app.log=live", "app.log.1=parked", "app.log.2=one", "app.log.3=two"), contents());
     }
 
-    /** A size rotation of {@code log} in one go, as the handler does it in two steps. */
+    // rotations faster than shifts: one pass shifts the chain once for all of them, the newest parked to .1
+    @Test
+    void filesParkedSinceTheLastShiftJoinTheChainInOnePassInTheirOrder() throws IOException {
+        Path log = write("app.log=live", "app.log.rotating.12=second", "app.log.rotating.7=first",
+                "app.log.rotating.30=third", "app.log.1=one", "app.log.2.gz=two");
+        assertEquals(List.of(dir.resolve("app.log.1"), dir.resolve("app.log.2"), dir.resolve("app.log.3")),
+                BackupRotator.finishParked(log, RotationSuffix.NONE, 10, Long.MAX_VALUE));
+        assertEquals(List.of("app.log=live", "app.log.1=third", "app.log.2=second", "app.log.3=first", "app.log.4=one",
+                "app.log.5.gz=two"), contents());
+    }
+
+    @Test
+    void parkedFilesPastMaxBackupIndexAreDeletedOldestFirst() throws IOException {
+        Path log = write("app.log=live", "app.log.rotating.1=first", "app.log.rotating.2=second",
+                "app.log.rotating.3=third", "app.log.1=one");
+        assertEquals(List.of(dir.resolve("app.log.1"), dir.resolve("app.log.2")),
+                BackupRotator.finishParked(log, RotationSuffix.NONE, 2, Long.MAX_VALUE));
+        assertEquals(List.of("app.log=live", "app.log.1=third", "app.log.2=second"), contents());
+    }
+
+    // a pass of two cut short after shifting .2 to .4; a third file parked since: the pass done again shifts the
+    // rest by the two free slots only, then the whole chain by one
+    @Test
+    void aPassCutShortIsFinishedWithoutShiftingIntoAUsedSlot() throws IOException {
+        Path log = write("app.log=live", "app.log.rotating.5=first", "app.log.rotating.6=second",
+                "app.log.rotating.9=third", "app.log.1=one", "app.log.4=two");
+        BackupRotator.finishParked(log, RotationSuffix.NONE, 10, Long.MAX_VALUE);
+        assertEquals(List.of("app.log=live", "app.log.1=third", "app.log.2=second", "app.log.3=first", "app.log.4=one",
+                "app.log.5=two"), contents());
+    }
+
+    // a listing may miss a file parked while it runs: a later one must then wait too, or it would pass the earlier
+    @Test
+    void filesParkedFromTheGivenSequenceOnWaitForTheNextPass() throws IOException {
+        Path log = write("app.log=live", "app.log.rotating.7=first", "app.log.rotating.9=second", "app.log.1=one");
+        assertEquals(List.of(dir.resolve("app.log.1")), BackupRotator.finishParked(log, RotationSuffix.NONE, 10, 9));
+        assertEquals(List.of("app.log=live", "app.log.1=first", "app.log.2=one", "app.log.rotating.9=second"),
+                contents());
+    }
+
+    /** A size rotation of {@code log} in one go, as the handler does it in two steps; returns the newest backup. */
     private static Path rotateBySize(Path log, int maxBackupIndex) throws IOException {
-        BackupRotator.SizeRotation rotation = BackupRotator.planBySize(log, "app.log", maxBackupIndex);
-        rotation.park();
-        return rotation.finish();
+        BackupRotator.park(log, "app.log", BackupRotator.nextParkSequence(log, RotationSuffix.NONE));
+        List<Path> made = BackupRotator.finishParked(log, RotationSuffix.NONE, maxBackupIndex, Long.MAX_VALUE);
+        return made.get(0);
     }
 
     /** Writes each {@code name=content} into the test's directory; returns the first file. */

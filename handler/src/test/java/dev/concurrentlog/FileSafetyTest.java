@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -171,8 +172,9 @@ class FileSafetyTest {
         assertFalse(takeFileProblems().isEmpty());
     }
 
+    // the file still rotates (parked, within rotateSize), but no backup moves past the link, and nothing is lost
     @Test
-    void linkInABackupSlotStopsRotationAndIsNeverFollowed() throws IOException {
+    void linkInABackupSlotStopsTheShiftAndIsNeverFollowed() throws IOException {
         Path log = dir.resolve("app.log");
         handler(log).setRotateSize("1k");
         handler.setMaxBackupIndex(3);
@@ -181,10 +183,24 @@ class FileSafetyTest {
             log(RecordFormat.record("w", 0, sequence, 40));
         }
         List<RecordingErrorManager.Report> reports = errors.takeAll(ErrorManager.GENERIC_FAILURE);
-        assertFalse(reports.isEmpty());
+        assertEquals(1, reports.size(), "reported once until a shift succeeds: " + reports);
         assertTrue(reports.get(0).message().contains("symbolic link"), reports.get(0).message());
         assertTrue(Files.isSymbolicLink(BackupRotator.backup(log, 1)));
-        LogCheck.verify(List.of(log), Map.of("w T0", 50L));
+        assertFalse(Files.exists(BackupRotator.backup(log, 2), LinkOption.NOFOLLOW_LINKS));
+        List<Path> files = new ArrayList<>(LogFiles.oldestFirst(log));
+        files.removeIf(Files::isSymbolicLink);
+        assertTrue(files.size() > 3, "parked files beside the log: " + files);
+        for (Path file : files) {
+            assertTrue(Files.size(file) <= 1024, file + " is larger than rotateSize");
+        }
+        LogCheck.verify(files, Map.of("w T0", 50L));
+
+        Files.delete(BackupRotator.backup(log, 1));
+        for (int sequence = 50; sequence < 70; sequence++) {
+            log(RecordFormat.record("w", 0, sequence, 40));
+        }
+        assertEquals(List.of(BackupRotator.backup(log, 3), BackupRotator.backup(log, 2), BackupRotator.backup(log, 1),
+                log), LogFiles.oldestFirst(log), "shifted once the link is gone, the oldest past maxBackupIndex deleted");
     }
 
     @Test

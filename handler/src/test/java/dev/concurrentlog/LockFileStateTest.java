@@ -49,6 +49,23 @@ class LockFileStateTest {
         assertEquals(second + 1, state.replaced(a));
     }
 
+    @Test
+    void appendsReopenedSinceAClosedTicketOrForANewerFile() {
+        long log = LockFileState.logKey("/logs/a.log");
+        long first = state.replaced(log);
+        state.open(first, 100);
+        long openForFirst = state.ticket();
+        assertFalse(state.reopenedSince(openForFirst), "still the same file");
+        state.close();
+        long closed = state.ticket();
+        assertFalse(state.reopenedSince(closed));
+        state.open(first, 100); // a batch written under the lock, the same file
+        assertTrue(state.reopenedSince(closed));
+        assertFalse(state.reopenedSince(openForFirst));
+        state.open(state.replaced(log), 0); // rotated
+        assertTrue(state.reopenedSince(openForFirst));
+    }
+
     // a failed append must not close the ticket a process opened for the next file after it stopped waiting for it
     @Test
     void aFailedAppendClosesOnlyTheTicketOfItsOwnFile() {
@@ -62,7 +79,7 @@ class LockFileStateTest {
         assertEquals(0, state.end());
 
         state.appendFailed(next);
-        assertFalse(state.appendsOpen());
+        assertFalse(LockFileState.openFor(state.ticket(), next), "closed");
         assertEquals(-1, state.end(), "the size is read again under the lock");
 
         state.open(next, 40);

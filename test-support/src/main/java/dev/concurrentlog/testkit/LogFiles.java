@@ -39,15 +39,23 @@ public final class LogFiles {
      * date), {@code index} the size backup index (0 for the time backup of a date, which has none), and
      * {@code extension} {@code ".gz"}, {@code ".zip"} or {@code ""}.
      */
-    public record BackupName(String date, int index, String extension) {
+    public record BackupName(String date, int index, String extension, long parkedSequence) {
 
         /**
-         * The index of a file a size rotation parked ({@code NAME<date>.rotating}) and its process did not finish: the
-         * newest of its size chain, which the next rotation makes {@code .1}.
+         * The index of a file a size rotation parked ({@code NAME<date>.rotating.<sequence>}) and its backups are not
+         * shifted yet: newer than its size chain, which the next shift makes it join.
          */
         public static final int PARKED = -1;
 
-        /** Oldest first within a date: the size chain from the highest index down, the parked file, the time backup. */
+        /** A backup that is not parked. */
+        public BackupName(String date, int index, String extension) {
+            this(date, index, extension, 0);
+        }
+
+        /**
+         * Oldest first within a date: the size chain from the highest index down, the parked files in their order, the
+         * time backup.
+         */
         int age() {
             return index > 0 ? 2 * index : index == PARKED ? 1 : 0;
         }
@@ -71,8 +79,12 @@ public final class LogFiles {
                 rest = rest.substring(0, rest.length() - candidate.length());
             }
         }
-        if (rest.equals("rotating") || rest.endsWith(".rotating") && rest.length() - ".rotating".length() == dateLength) {
-            return Optional.of(new BackupName(rest.substring(0, dateLength), BackupName.PARKED, ""));
+        int parked = rest.lastIndexOf("rotating");
+        String sequence = parked < 0 ? "" : rest.substring(parked + "rotating".length());
+        if (parked == (dateLength == 0 ? 0 : dateLength + 1) && (parked == 0 || rest.charAt(parked - 1) == '.')
+                && (sequence.isEmpty() || sequence.startsWith(".") && index(sequence.substring(1), 18) >= 0)) {
+            return Optional.of(new BackupName(rest.substring(0, dateLength), BackupName.PARKED, "",
+                    sequence.isEmpty() ? Long.MIN_VALUE : Long.parseLong(sequence.substring(1))));
         }
         if (dateLength == 0) {
             int index = index(rest);
@@ -91,10 +103,14 @@ public final class LogFiles {
     }
 
     private static int index(String text) {
-        if (text.isEmpty() || text.length() > 9 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return (int) index(text, 9);
+    }
+
+    private static long index(String text, int maxDigits) {
+        if (text.isEmpty() || text.length() > maxDigits || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return -1;
         }
-        return Integer.parseInt(text);
+        return Long.parseLong(text);
     }
 
     /** The size backups of {@code log} that exist, in any form, highest index (the oldest) first, then the log. */
@@ -123,6 +139,7 @@ public final class LogFiles {
         }
         backups.sort(Comparator.comparing((Backup backup) -> backup.name().date())
                 .thenComparing(backup -> backup.name().age(), Comparator.reverseOrder())
+                .thenComparingLong(backup -> backup.name().parkedSequence())
                 .thenComparing(backup -> backup.file().getFileName().toString()));
         List<Path> files = new ArrayList<>();
         backups.forEach(backup -> files.add(log.resolveSibling(backup.file().getFileName())));

@@ -25,11 +25,12 @@ class LogFilesTest {
     void aSizeChainIsOrderedFromItsHighestIndexAndLeavesOutWhatIsNoBackup() throws IOException {
         Path log = dir.resolve("app.log");
         for (String name : List.of("app.log", "app.log.1", "app.log.2", "app.log.10", "app.log.3.gz", "app.log.4.zip",
-                "app.log.old", "app.log.0", ".app.log.lock", "app.log.2026-11-26", "other.log.5", "app.log.rotating")) {
+                "app.log.old", "app.log.0", ".app.log.lock", "app.log.2026-11-26", "other.log.5", "app.log.rotating",
+                "app.log.rotating.12", "app.log.rotating.7", "app.log.rotating.x")) {
             Files.writeString(dir.resolve(name), name);
         }
         assertEquals(names("app.log.10", "app.log.4.zip", "app.log.3.gz", "app.log.2", "app.log.1", "app.log.rotating",
-                "app.log"),
+                "app.log.rotating.7", "app.log.rotating.12", "app.log"),
                 LogFiles.oldestFirst(log));
         assertEquals(List.of(), LogFiles.oldestFirst(dir.resolve("missing/app.log")));
     }
