@@ -126,6 +126,7 @@ final class FileAttachment {
             SharedLogFile file = attached;
             if (file != null) {
                 file.flush();
+                file.shiftParked(settings.get().policy(), errors);
                 file.awaitCompressions();
             }
             detach();

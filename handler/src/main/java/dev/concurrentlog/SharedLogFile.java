@@ -276,7 +276,7 @@ final class SharedLogFile {
             Thread.yield();
         }
         if (backups != null) {
-            problems = shiftBackups(backups, parked, problems);
+            problems = shiftBackups(backups, parked, problems, 2);
         }
         if (problems != null) {
             for (IOException problem : problems) {
@@ -294,13 +294,15 @@ final class SharedLogFile {
     /**
      * Shifts the backups of the size rotations parked, holding only the lock on the backups: the others append and
      * rotate meanwhile, and the threads of this JVM have the in-JVM lock. Whoever holds that lock shifts for every
-     * process: a rotation that finds it taken leaves its file parked, and the holder, once it lets go, shifts again if
-     * the generation moved on meanwhile (a file may have been parked), until it did not or the lock is taken.
+     * process: a rotation that finds it taken leaves its file parked, and the holder, once it lets go, shifts once more
+     * if the generation moved on meanwhile (a file may have been parked) and the lock is free. No more than that: under
+     * a steady load the next rotation shifts, and a publisher must not shift for the others for ever.
      */
-    private List<IOException> shiftBackups(FileLock held, WritePolicy policy, List<IOException> problems) {
+    private List<IOException> shiftBackups(FileLock held, WritePolicy policy, List<IOException> problems,
+            int passes) {
         List<IOException> found = problems;
         FileLock backups = held;
-        while (backups != null) {
+        for (int pass = 1; backups != null; pass++) {
             LockFileState shared = guard.state();
             long generation = shared == null ? Long.MAX_VALUE : shared.generation();
             boolean shifted = false;
@@ -319,7 +321,7 @@ final class SharedLogFile {
                 LockFileGuard.releaseBackups(backups);
             }
             // a failed shift is tried again by the next rotation; without a shared state every rotation shifts
-            if (!shifted || shared == null || shared.generation() == generation) {
+            if (!shifted || shared == null || shared.generation() == generation || pass == passes) {
                 return found;
             }
             guard.lockInJvm();
@@ -341,6 +343,38 @@ final class SharedLogFile {
             return policy.maxBackupIndex() > 0 ? guard.tryLockBackups() : null;
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * Shifts what is parked now, waiting at most {@code lockTimeout} for the lock on the backups: when a handler
+     * closes, so that no file stays parked once the last writer is gone (a rotation that found the lock taken left its
+     * file to a holder that may have closed since). Problems go to {@code errors}.
+     */
+    void shiftParked(WritePolicy policy, ErrorSink errors) {
+        if (policy.maxBackupIndex() < 1) {
+            return;
+        }
+        FileLock backups = null;
+        List<IOException> problems = null;
+        guard.lockInJvm();
+        try {
+            backups = closed ? null : guard.lockBackups(policy.lockTimeoutNanos());
+        } catch (IOException e) {
+            // the lock file cannot be opened: the writes have said so already, and they parked nothing
+        } finally {
+            IOException unlockFailure = guard.unlockAll();
+            if (unlockFailure != null) {
+                problems = BatchWriter.add(problems, unlockFailure);
+            }
+        }
+        if (backups != null) {
+            problems = shiftBackups(backups, policy, problems, 1);
+        }
+        if (problems != null) {
+            for (IOException problem : problems) {
+                errors.report(problem.getMessage(), problem, ErrorManager.GENERIC_FAILURE);
+            }
         }
     }
 
