@@ -18,7 +18,8 @@ import dev.concurrentlog.testkit.LogFiles;
  * Runs every writer for every number of processes and threads, each run into a fresh file, and reports records/s,
  * MB/s and what was lost, duplicated or torn. Options: {@code --records=TOTAL} per run, {@code --processes=1,2,4,8},
  * {@code --threads=1,4}, {@code --writers=all|NAME,...}, {@code --entries=logger,publish} (how records reach the
- * JBoss LogManager handlers, see {@link Entry}), {@code --output=DIR} (results.md, chart.png), {@code --work=DIR}.
+ * JBoss LogManager handlers, see {@link Entry}), {@code --rotateSize=BYTES} and {@code --maxBackupIndex=N} (of the
+ * writers that rotate at 10m otherwise), {@code --output=DIR} (results.md, chart.png), {@code --work=DIR}.
  */
 public final class BenchmarkRunner {
 
@@ -43,6 +44,9 @@ public final class BenchmarkRunner {
         int total = Integer.parseInt(option(args, "records", "200000"));
         int[] processes = numbers(option(args, "processes", "1,2,4,8"));
         int[] threads = numbers(option(args, "threads", "1,4"));
+        // read by Writer, here and in each writer process
+        System.setProperty("bench.rotateSize", option(args, "rotateSize", "10485760"));
+        System.setProperty("bench.maxBackupIndex", option(args, "maxBackupIndex", "10000"));
         String writerNames = option(args, "writers", "all");
         List<Writer> writers = writerNames.equals("all") ? List.of(Writer.values())
                 : Arrays.stream(writerNames.split(",")).map(String::trim).map(Writer::valueOf).toList();
@@ -90,6 +94,8 @@ public final class BenchmarkRunner {
         try {
             for (int p = 0; p < processes; p++) {
                 started.add(ChildJvm.of(BenchWriter.class).named(writer + " writer p" + p).jvmOption("-Xmx256m")
+                        .jvmOption("-Dbench.rotateSize=" + Writer.ROTATE_SIZE)
+                        .jvmOption("-Dbench.maxBackupIndex=" + Writer.BACKUPS)
                         .args(writer.name(), log.toString(), "p" + p, Integer.toString(threads),
                                 Integer.toString(perThread), entry.name())
                         .stderrTo(dir.resolve("stderr-p" + p + ".txt")).start());

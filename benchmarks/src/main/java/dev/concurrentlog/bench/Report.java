@@ -42,7 +42,7 @@ final class Report {
                         result.writer().label, result.through(), result.processes(), result.threads(),
                         result.recordsPerSecond(),
                         result.megabytesPerSecond(), result.integrity().lost(), result.integrity().duplicated(),
-                        result.integrity().torn(), result.writer().rotates, ratio));
+                        result.integrity().torn(), result.writer().rotates(), ratio));
             }
         }
         return text.toString();

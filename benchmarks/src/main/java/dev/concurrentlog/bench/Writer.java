@@ -138,13 +138,20 @@ enum Writer {
         }
     };
 
-    static final long ROTATE_SIZE = 10L * 1024 * 1024;
-    static final int BACKUPS = 10_000;
+    /** The rotate size of the writers that rotate "at 10m" unless {@code bench.rotateSize} (bytes) says otherwise. */
+    static final long ROTATE_SIZE = Long.getLong("bench.rotateSize", 10L * 1024 * 1024);
+    static final int BACKUPS = Integer.getInteger("bench.maxBackupIndex", 10_000);
 
     final String label;
     final boolean safe;
     /** Whether and at what size it rotates, for the report. */
-    final String rotates;
+    private final String rotates;
+
+    /** Whether and at what size it rotates, for the report. */
+    String rotates() {
+        return rotates.equals("at 10m") && ROTATE_SIZE != 10L * 1024 * 1024
+                ? "at " + ROTATE_SIZE + " bytes, " + BACKUPS + " backups" : rotates;
+    }
 
     /** Whether {@link Entry} makes a difference: a JBoss LogManager handler; the others have their own API. */
     boolean takesEntry() {
