@@ -153,7 +153,7 @@ final class LockFileGuard {
                 if (everOpened) {
                     presence.retake(open); // after a reopen: presence first, so the gap without it stays short
                 }
-                mutex = acquireMutex(open, deadline, watched, ticketBefore);
+                mutex = poll(open, MUTEX_BYTE, deadline, watched, ticketBefore);
                 if (mutex == null) {
                     // not by the ticket read again: it may have closed once more since
                     return watched != null && System.nanoTime() - deadline < 0 ? Wait.APPENDS_OPEN : Wait.TIMED_OUT;
@@ -183,7 +183,8 @@ final class LockFileGuard {
     }
 
     /**
-     * Gets the mutex byte by {@code deadline}, polling with {@code tryLock} and backing off from
+     * Gets the lock on byte {@code position} (the mutex, or the backups) by {@code deadline}, polling with
+     * {@code tryLock} and backing off from
      * {@link #MIN_BACKOFF_NANOS} to {@link #MAX_BACKOFF_NANOS}. The OS lock is taken only to rotate, repair or open the
      * file, so waits are rare and short, and polling needs no watchdog thread to end a wait at the deadline. It also
      * works while another class loader's copy of the handler in this JVM holds the lock, which the JDK refuses to wait
@@ -194,13 +195,13 @@ final class LockFileGuard {
      *                {@code ticketBefore} (see {@link LockFileState#reopenedSince})
      * @return the lock, or null if the deadline passed or the watched ticket reopened
      */
-    private FileLock acquireMutex(FileChannel open, long deadline, LockFileState watched, long ticketBefore)
+    private FileLock poll(FileChannel open, long position, long deadline, LockFileState watched, long ticketBefore)
             throws IOException {
         long backoffNanos = MIN_BACKOFF_NANOS;
         while (true) {
             FileLock lock;
             try {
-                lock = open.tryLock(MUTEX_BYTE, 1, false);
+                lock = open.tryLock(position, 1, false);
             } catch (OverlappingFileLockException e) {
                 lock = null;
             }
@@ -237,24 +238,16 @@ final class LockFileGuard {
     }
 
     /**
-     * Takes the lock on the backups as {@link #tryLockBackups} does, polling as {@link #acquireMutex} does, for at most
+     * Takes the lock on the backups as {@link #tryLockBackups} does, polling as for the mutex, for at most
      * {@code timeoutNanos}; the in-JVM lock is held.
      *
      * @return the lock, or null if it was still held when the time was up
      */
     FileLock lockBackups(long timeoutNanos) throws IOException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        long backoffNanos = MIN_BACKOFF_NANOS;
-        while (true) {
-            FileLock lock = tryLockBackups();
-            long remaining = deadline - System.nanoTime();
-            if (lock != null || remaining <= 0) {
-                return lock;
-            }
-            LockSupport.parkNanos(this, Math.min(backoffNanos, remaining));
-            backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
-            wasInterrupted |= Thread.interrupted();
+        if (!jvmLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("In-JVM lock on " + path + " is not held");
         }
+        return poll(openChannel(), BACKUPS_BYTE, System.nanoTime() + timeoutNanos, null, 0);
     }
 
     /**

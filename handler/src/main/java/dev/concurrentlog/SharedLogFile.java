@@ -148,17 +148,10 @@ final class SharedLogFile {
             if (locked) {
                 // this rotation, and what a process that died before shifting left; appends are closed, so not
                 // waited for: a holder of the lock on the backups shifts them (the generation moved on)
-                FileLock backups = guard.tryLockBackups();
-                if (backups != null) {
-                    try {
-                        for (Path backup : output.finishParked(policy, Long.MAX_VALUE)) { // no park under way
-                            rotated(backup, policy);
-                        }
-                    } catch (IOException e) {
-                        failure = e; // reported; the compression sweep still runs
-                    } finally {
-                        LockFileGuard.releaseBackups(backups);
-                    }
+                FileLock backups = tryLockBackups(policy);
+                List<IOException> shiftProblems = backups == null ? null : shiftBackups(backups, policy, null, 1);
+                if (shiftProblems != null) {
+                    failure = shiftProblems.get(0); // reported; the compression sweep still runs
                 }
             }
             if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
