@@ -6,6 +6,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Appends one record that its publisher waits for ({@code autoFlush=true}) without any lock: neither the in-JVM lock
@@ -31,8 +33,21 @@ final class LockFreeAppender {
         }
     };
 
+    /** How many direct buffers the appends of one file keep, at most; a power of two. */
+    private static final int BUFFERS = 16;
+    /** The capacity of each; a longer record is written from a heap buffer. */
+    private static final int BUFFER_SIZE = 8 * 1024;
+
     private final Path path;
     private final LockFileGuard guard;
+    /**
+     * Direct buffers the appends copy their bytes into, each taken by one append at a time. A write from a heap buffer
+     * would go through the JDK's cache of temporary direct buffers, which is per thread: the first write of every new
+     * thread takes a path the compiled code never saw, and the JIT throws the compiled append away and compiles it
+     * again. An append that finds none free writes from a heap buffer.
+     */
+    private final AtomicReferenceArray<ByteBuffer> buffers = new AtomicReferenceArray<>(BUFFERS);
+    private final AtomicInteger allocated = new AtomicInteger();
     private final LogFileOutput output;
     private final Timings timings;
 
@@ -44,7 +59,8 @@ final class LockFreeAppender {
     }
 
     /**
-     * Appends {@code text} if it can be done without a lock.
+     * Appends {@code text} if it can be done without a lock. Never waits for one, so a record logged from within a write
+     * (while this thread holds a file's in-JVM lock) may come here too.
      *
      * @return null if the record is in the file; {@link #NOT_TAKEN} if it must go through the locked path; otherwise
      *         why the write failed (a full disk): the end of the file is then unknown until a process takes the OS lock
@@ -58,13 +74,15 @@ final class LockFreeAppender {
             return NOT_TAKEN;
         }
         byte[] bytes = text.getBytes(charset);
-        ByteBuffer data = ByteBuffer.wrap(bytes); // before the reservation: nothing allocates between it and the try
+        ByteBuffer data = take(bytes); // before the reservation: nothing allocates between it and the try
         long generation = target.generation();
         if (!shared.reserve(slot, generation, bytes.length,
                 size -> policy.fitsWithoutRotation(size, bytes.length, time, shared::periodStart))) {
+            giveBack(data);
             return NOT_TAKEN;
         }
         IOException failure = null;
+        int written = 0;
         boolean closed = false;
         boolean interrupted = false;
         try {
@@ -90,6 +108,8 @@ final class LockFreeAppender {
                 shared.foreignWrite(); // landed after a rotation went on without it (lockTimeout): not counted
             }
             shared.landed(slot);
+            written = data.position();
+            giveBack(data);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -97,14 +117,19 @@ final class LockFreeAppender {
         if (failure == null && !closed) {
             return null;
         }
-        byte[] written = failure != null && data.position() > 0 ? Arrays.copyOf(bytes, data.position()) : null;
+        byte[] part = failure != null && written > 0 ? Arrays.copyOf(bytes, written) : null;
+        if (LockFileGuard.heldByCurrentThread()) {
+            // logged from within a write, which must not wait for a lock: the next append finds a closed channel
+            // again; a part written stays, on a line of its own (the ticket was closed with the end unknown)
+            return failure == null ? null : closed && part == null ? NOT_TAKEN : failure;
+        }
         guard.lockInJvm();
         try {
             if (closed) {
                 output.unlockedAppendClosed(target);
             }
             if (failure != null) {
-                output.unlockedAppendFailed(target, written);
+                output.unlockedAppendFailed(target, part);
             }
         } finally {
             guard.unlockAll();
@@ -113,6 +138,38 @@ final class LockFreeAppender {
             return null; // the record was written before the channel closed
         }
         // closed before anything was written: written again under the lock
-        return closed && written == null ? NOT_TAKEN : failure;
+        return closed && part == null ? NOT_TAKEN : failure;
+    }
+
+    /** {@code bytes} in a direct buffer of the pool if one is free (one is made while fewer exist), or wrapped. */
+    private ByteBuffer take(byte[] bytes) {
+        if (bytes.length <= BUFFER_SIZE) {
+            int start = (int) Thread.currentThread().getId();
+            for (int i = 0; i < BUFFERS; i++) {
+                int at = (start + i) & (BUFFERS - 1);
+                ByteBuffer buffer = buffers.get(at);
+                if (buffer != null && buffers.compareAndSet(at, buffer, null)) {
+                    return buffer.clear().put(bytes).flip();
+                }
+            }
+            if (allocated.get() < BUFFERS && allocated.incrementAndGet() <= BUFFERS) {
+                return ByteBuffer.allocateDirect(BUFFER_SIZE).put(bytes).flip();
+            }
+        }
+        return ByteBuffer.wrap(bytes);
+    }
+
+    /** Returns {@code data} to the pool if it came from there. */
+    private void giveBack(ByteBuffer data) {
+        if (!data.isDirect()) {
+            return;
+        }
+        int start = (int) Thread.currentThread().getId();
+        for (int i = 0; i < BUFFERS; i++) {
+            int at = (start + i) & (BUFFERS - 1);
+            if (buffers.get(at) == null && buffers.compareAndSet(at, null, data)) {
+                return;
+            }
+        }
     }
 }

@@ -592,6 +592,36 @@ class ConcurrentRotatingFileHandlerTest {
         SizeRule.verify(log, 4096, 80);
     }
 
+    /**
+     * Appends without a lock copy their bytes into direct buffers that the threads take turns with; a record longer than
+     * such a buffer, or a thread that finds none free, writes from a heap buffer. Every record comes out whole, once,
+     * in its thread's order.
+     */
+    @Test
+    void recordsOfEverySizeFromMoreThreadsThanAppendBuffersComeOutWhole() throws Exception {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        TestHandlers.rotateAt(handler, "256k", 1000);
+        int threads = 24;
+        int records = 200;
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Thread writer = new Thread(() -> {
+                for (int sequence = 0; sequence < records; sequence++) {
+                    int length = sequence % 10 == 0 ? 9_000 : 40 + sequence % 150;
+                    log(handler, RecordFormat.record("w", thread, sequence, length));
+                }
+            });
+            writer.start();
+            started.add(writer);
+        }
+        for (Thread writer : started) {
+            writer.join();
+        }
+        LogCheck.verify(LogFiles.oldestFirst(log), expected(threads, records));
+    }
+
     @Test
     void settersAreSafeWhileRecordsAreWritten() throws Exception {
         Path log = dir.resolve("app.log");
