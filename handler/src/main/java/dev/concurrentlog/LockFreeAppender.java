@@ -33,21 +33,23 @@ final class LockFreeAppender {
         }
     };
 
-    /** How many direct buffers the appends of one file keep, at most; a power of two. */
+    /** How many direct buffers the appends of this JVM keep, at most. */
     private static final int BUFFERS = 16;
     /** The capacity of each; a longer record is written from a heap buffer. */
     private static final int BUFFER_SIZE = 8 * 1024;
+    /**
+     * Direct buffers the appends of every file copy their bytes into, each taken by one append at a time. A write from
+     * a heap buffer would go through the JDK's cache of temporary direct buffers, which is per thread: the first write
+     * of every new thread takes a path the compiled code never saw, and the JIT throws the compiled append away and
+     * compiles it again. Shared by the JVM, so a handler configured later finds them made. An append that finds none
+     * free writes from a heap buffer.
+     */
+    private static final AtomicReferenceArray<ByteBuffer> POOL = new AtomicReferenceArray<>(BUFFERS);
+    private static final AtomicInteger ALLOCATED = new AtomicInteger();
 
     private final Path path;
     private final LockFileGuard guard;
-    /**
-     * Direct buffers the appends copy their bytes into, each taken by one append at a time. A write from a heap buffer
-     * would go through the JDK's cache of temporary direct buffers, which is per thread: the first write of every new
-     * thread takes a path the compiled code never saw, and the JIT throws the compiled append away and compiles it
-     * again. An append that finds none free writes from a heap buffer.
-     */
-    private final AtomicReferenceArray<ByteBuffer> buffers = new AtomicReferenceArray<>(BUFFERS);
-    private final AtomicInteger allocated = new AtomicInteger();
+
     private final LogFileOutput output;
     private final Timings timings;
 
@@ -142,34 +144,34 @@ final class LockFreeAppender {
     }
 
     /** {@code bytes} in a direct buffer of the pool if one is free (one is made while fewer exist), or wrapped. */
-    private ByteBuffer take(byte[] bytes) {
+    private static ByteBuffer take(byte[] bytes) {
         if (bytes.length <= BUFFER_SIZE) {
-            int start = (int) Thread.currentThread().getId();
-            for (int i = 0; i < BUFFERS; i++) {
-                int at = (start + i) & (BUFFERS - 1);
-                ByteBuffer buffer = buffers.get(at);
-                if (buffer != null && buffers.compareAndSet(at, buffer, null)) {
+            for (int at = 0; at < BUFFERS; at++) { // from the first: every buffer shares a cache line or two anyway
+                ByteBuffer buffer = POOL.get(at);
+                if (buffer != null && POOL.compareAndSet(at, buffer, null)) {
                     return buffer.clear().put(bytes).flip();
                 }
             }
-            if (allocated.get() < BUFFERS && allocated.incrementAndGet() <= BUFFERS) {
-                return ByteBuffer.allocateDirect(BUFFER_SIZE).put(bytes).flip();
+            if (ALLOCATED.get() < BUFFERS) {
+                if (ALLOCATED.incrementAndGet() <= BUFFERS) {
+                    return ByteBuffer.allocateDirect(BUFFER_SIZE).put(bytes).flip();
+                }
+                ALLOCATED.decrementAndGet(); // another thread made the last one
             }
         }
         return ByteBuffer.wrap(bytes);
     }
 
     /** Returns {@code data} to the pool if it came from there. */
-    private void giveBack(ByteBuffer data) {
+    private static void giveBack(ByteBuffer data) {
         if (!data.isDirect()) {
             return;
         }
-        int start = (int) Thread.currentThread().getId();
-        for (int i = 0; i < BUFFERS; i++) {
-            int at = (start + i) & (BUFFERS - 1);
-            if (buffers.get(at) == null && buffers.compareAndSet(at, null, data)) {
+        for (int at = 0; at < BUFFERS; at++) {
+            if (POOL.get(at) == null && POOL.compareAndSet(at, null, data)) {
                 return;
             }
         }
+        ALLOCATED.decrementAndGet(); // passed every free slot while others filled them: dropped, made again later
     }
 }
