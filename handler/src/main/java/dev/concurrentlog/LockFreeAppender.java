@@ -6,8 +6,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Appends one record that its publisher waits for ({@code autoFlush=true}) without any lock: neither the in-JVM lock
@@ -33,23 +31,8 @@ final class LockFreeAppender {
         }
     };
 
-    /** How many direct buffers the appends of this JVM keep, at most. */
-    private static final int BUFFERS = 16;
-    /** The capacity of each; a longer record is written from a heap buffer. */
-    private static final int BUFFER_SIZE = 8 * 1024;
-    /**
-     * Direct buffers the appends of every file copy their bytes into, each taken by one append at a time. A write from
-     * a heap buffer would go through the JDK's cache of temporary direct buffers, which is per thread: the first write
-     * of every new thread takes a path the compiled code never saw, and the JIT throws the compiled append away and
-     * compiles it again. Shared by the JVM, so a handler configured later finds them made. An append that finds none
-     * free writes from a heap buffer.
-     */
-    private static final AtomicReferenceArray<ByteBuffer> POOL = new AtomicReferenceArray<>(BUFFERS);
-    private static final AtomicInteger ALLOCATED = new AtomicInteger();
-
     private final Path path;
     private final LockFileGuard guard;
-
     private final LogFileOutput output;
     private final Timings timings;
 
@@ -76,15 +59,13 @@ final class LockFreeAppender {
             return NOT_TAKEN;
         }
         byte[] bytes = text.getBytes(charset);
-        ByteBuffer data = take(bytes); // before the reservation: nothing allocates between it and the try
+        ByteBuffer data = ByteBuffer.wrap(bytes); // before the reservation: nothing allocates between it and the try
         long generation = target.generation();
         if (!shared.reserve(slot, generation, bytes.length,
                 size -> policy.fitsWithoutRotation(size, bytes.length, time, shared::periodStart))) {
-            giveBack(data);
             return NOT_TAKEN;
         }
         IOException failure = null;
-        int written = 0;
         boolean closed = false;
         boolean interrupted = false;
         try {
@@ -110,8 +91,6 @@ final class LockFreeAppender {
                 shared.foreignWrite(); // landed after a rotation went on without it (lockTimeout): not counted
             }
             shared.landed(slot);
-            written = data.position();
-            giveBack(data);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -119,11 +98,11 @@ final class LockFreeAppender {
         if (failure == null && !closed) {
             return null;
         }
-        byte[] part = failure != null && written > 0 ? Arrays.copyOf(bytes, written) : null;
+        byte[] written = failure != null && data.position() > 0 ? Arrays.copyOf(bytes, data.position()) : null;
         if (LockFileGuard.heldByCurrentThread()) {
             // logged from within a write, which must not wait for a lock: the next append finds a closed channel
             // again; a part written stays, on a line of its own (the ticket was closed with the end unknown)
-            return failure == null ? null : closed && part == null ? NOT_TAKEN : failure;
+            return failure == null ? null : closed && written == null ? NOT_TAKEN : failure;
         }
         guard.lockInJvm();
         try {
@@ -131,7 +110,7 @@ final class LockFreeAppender {
                 output.unlockedAppendClosed(target);
             }
             if (failure != null) {
-                output.unlockedAppendFailed(target, part);
+                output.unlockedAppendFailed(target, written);
             }
         } finally {
             guard.unlockAll();
@@ -140,38 +119,6 @@ final class LockFreeAppender {
             return null; // the record was written before the channel closed
         }
         // closed before anything was written: written again under the lock
-        return closed && part == null ? NOT_TAKEN : failure;
-    }
-
-    /** {@code bytes} in a direct buffer of the pool if one is free (one is made while fewer exist), or wrapped. */
-    private static ByteBuffer take(byte[] bytes) {
-        if (bytes.length <= BUFFER_SIZE) {
-            for (int at = 0; at < BUFFERS; at++) { // from the first: every buffer shares a cache line or two anyway
-                ByteBuffer buffer = POOL.get(at);
-                if (buffer != null && POOL.compareAndSet(at, buffer, null)) {
-                    return buffer.clear().put(bytes).flip();
-                }
-            }
-            if (ALLOCATED.get() < BUFFERS) {
-                if (ALLOCATED.incrementAndGet() <= BUFFERS) {
-                    return ByteBuffer.allocateDirect(BUFFER_SIZE).put(bytes).flip();
-                }
-                ALLOCATED.decrementAndGet(); // another thread made the last one
-            }
-        }
-        return ByteBuffer.wrap(bytes);
-    }
-
-    /** Returns {@code data} to the pool if it came from there. */
-    private static void giveBack(ByteBuffer data) {
-        if (!data.isDirect()) {
-            return;
-        }
-        for (int at = 0; at < BUFFERS; at++) {
-            if (POOL.get(at) == null && POOL.compareAndSet(at, null, data)) {
-                return;
-            }
-        }
-        ALLOCATED.decrementAndGet(); // passed every free slot while others filled them: dropped, made again later
+        return closed && written == null ? NOT_TAKEN : failure;
     }
 }
