@@ -44,8 +44,7 @@ final class LockFreeAppender {
     }
 
     /**
-     * Appends {@code text} if it can be done without a lock. Never waits for one, so a record logged from within a write
-     * (while this thread holds a file's in-JVM lock) may come here too.
+     * Appends {@code text} if it can be done without a lock.
      *
      * @return null if the record is in the file; {@link #NOT_TAKEN} if it must go through the locked path; otherwise
      *         why the write failed (a full disk): the end of the file is then unknown until a process takes the OS lock
@@ -99,11 +98,6 @@ final class LockFreeAppender {
             return null;
         }
         byte[] written = failure != null && data.position() > 0 ? Arrays.copyOf(bytes, data.position()) : null;
-        if (LockFileGuard.heldByCurrentThread()) {
-            // logged from within a write, which must not wait for a lock: the next append finds a closed channel
-            // again; a part written stays, on a line of its own (the ticket was closed with the end unknown)
-            return failure == null ? null : closed && written == null ? NOT_TAKEN : failure;
-        }
         guard.lockInJvm();
         try {
             if (closed) {

@@ -176,17 +176,17 @@ final class SharedLogFile {
      * @return why the record is not in the file, or null if it is
      */
     IOException write(String text, Charset charset, WritePolicy policy, long time, ErrorSink errors) {
-        if (bufferedChars.get() == 0) { // else buffered records, maybe this thread's, go first
-            IOException outcome = lockFree.append(text, charset, policy, time); // never waits for a lock
-            if (outcome != LockFreeAppender.NOT_TAKEN) {
-                return outcome;
-            }
-        }
         if (LockFileGuard.heldByCurrentThread()) {
             // logged from within a file's write (an encoder that logs): waiting could deadlock; written with the next
             // batch instead
             buffer(text, charset, policy, time, errors);
             return null;
+        }
+        if (bufferedChars.get() == 0) { // else buffered records, maybe this thread's, go first
+            IOException outcome = lockFree.append(text, charset, policy, time);
+            if (outcome != LockFreeAppender.NOT_TAKEN) {
+                return outcome;
+            }
         }
         PendingRecord record = PendingRecord.waiting(text, charset, policy, time);
         queue.add(record);
