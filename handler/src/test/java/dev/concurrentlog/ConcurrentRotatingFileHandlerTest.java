@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.IntUnaryOperator;
 import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
@@ -601,24 +602,8 @@ class ConcurrentRotatingFileHandlerTest {
         Path log = dir.resolve("app.log");
         ConcurrentRotatingFileHandler handler = handler(log);
         TestHandlers.rotateAt(handler, "256k", 1000);
-        int threads = 24;
-        int records = 200;
-        List<Thread> started = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            Thread writer = new Thread(() -> {
-                for (int sequence = 0; sequence < records; sequence++) {
-                    int length = sequence % 10 == 0 ? 9_000 : 40 + sequence % 150;
-                    log(handler, RecordFormat.record("w", thread, sequence, length));
-                }
-            });
-            writer.start();
-            started.add(writer);
-        }
-        for (Thread writer : started) {
-            writer.join();
-        }
-        LogCheck.verify(LogFiles.oldestFirst(log), expected(threads, records));
+        runThreads(24, 200, sequence -> sequence % 10 == 0 ? 9_000 : 40 + sequence % 150, thread -> handler, () -> { });
+        LogCheck.verify(LogFiles.oldestFirst(log), expected(24, 200));
     }
 
     @Test
@@ -664,12 +649,19 @@ class ConcurrentRotatingFileHandlerTest {
 
     private static void runThreads(int threads, int records, HandlerChoice choice, Runnable meanwhile)
             throws InterruptedException {
+        runThreads(threads, records, sequence -> 40, choice, meanwhile);
+    }
+
+    /** Each of {@code threads} threads logs {@code records} records, of {@code length(sequence)} payload bytes. */
+    private static void runThreads(int threads, int records, IntUnaryOperator length, HandlerChoice choice,
+            Runnable meanwhile) throws InterruptedException {
         List<Thread> started = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
             Thread writer = new Thread(() -> {
                 for (int sequence = 0; sequence < records; sequence++) {
-                    log(choice.forThread(thread), RecordFormat.record("w", thread, sequence, 40));
+                    log(choice.forThread(thread), RecordFormat.record("w", thread, sequence,
+                            length.applyAsInt(sequence)));
                 }
             });
             writer.start();
