@@ -42,7 +42,7 @@ final class BackupCompressor {
 
     /** How long after a failure a backup is tried again. */
     static final long RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
-    /** How long closing a log waits for its backups to be compressed. */
+    /** How long closing a log waits for its backups to be compressed, and for this JVM's shift of them under way. */
     static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private static final DelayQueue<Job> JOBS = new DelayQueue<>();

@@ -6,7 +6,6 @@ import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.ErrorManager;
 
@@ -43,9 +42,6 @@ final class SharedLogFile {
 
     /** Buffered records (autoFlush=false) are written once they reach this many characters (bytes, for ASCII). */
     static final long BUFFER_LIMIT = 64 * 1024;
-
-    /** How long closing the file waits for this JVM's shift of the backups in progress. */
-    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 
     private final Path path;
@@ -497,7 +493,7 @@ final class SharedLogFile {
         try {
             try {
                 // waits for a shift of the backups by a thread of this JVM: closing the channel would drop its lock
-                FileLock backups = guard.lockBackups(CLOSE_WAIT_NANOS);
+                FileLock backups = guard.lockBackups(BackupCompressor.CLOSE_WAIT_NANOS);
                 if (backups != null) {
                     LockFileGuard.releaseBackups(backups);
                 }
