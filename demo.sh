@@ -2,11 +2,12 @@
 # The demo: two servers of a WildFly 39 managed domain share one rotating log file through concurrent-log-handler.
 #
 # It builds the module, lays out a domain (server-one and server-two in main-server-group) under target/demo,
-# installs the module and configures the handler exactly as the README tells users to, warms both handlers up (the
-# same load twice through each into files of their own, not measured, so that neither runs with a colder JIT), has both
-# servers log under load while the file rotates, then the same load through WildFly's built-in
-# size-rotating-file-handler into another file, stops the domain (also when interrupted), and prints the files, a summary of each (records per server, lost,
-# duplicated, torn) and both side by side. Needs only a JDK 17: Maven and WildFly come from Maven Central.
+# installs the module and configures the handler exactly as the README tells users to, and warms both handlers up (the
+# same load three times through each into files of their own, not measured, so that neither runs with a colder JIT).
+# Then both servers log under load while the file rotates, through this handler and through WildFly's built-in
+# size-rotating-file-handler (into another file), twice each in the order A B B A. It stops the domain (also when
+# interrupted) and prints the files, a summary of each (records per writer, lost, duplicated, torn) and both handlers
+# side by side. Needs only a JDK 17: Maven and WildFly come from Maven Central.
 #
 # Settings (environment): DEMO_THREADS (4), DEMO_RECORDS per thread (40000), DEMO_ROTATE_SIZE (256k),
 # DEMO_MANAGEMENT_PORT (39990), DEMO_PORT_OFFSET_ONE (31000), DEMO_PORT_OFFSET_TWO (31150).
@@ -24,6 +25,9 @@ OFFSET_ONE=${DEMO_PORT_OFFSET_ONE:-31000}
 OFFSET_TWO=${DEMO_PORT_OFFSET_TWO:-31150}
 LOG=$DEMO/logs/shared.log
 BUILTIN_LOG=$DEMO/logs/builtin.log
+# the second round of each handler writes a file of its own, as fresh as the first's
+LOG_2=$DEMO/logs/shared-2.log
+BUILTIN_LOG_2=$DEMO/logs/builtin-2.log
 # the test kit: the load application and its client, the records and their check
 KIT_CLASSES=$ROOT/test-support/target/classes
 
@@ -94,6 +98,11 @@ cli --resolve-parameter-values --file="$WILDFLY/modules/dev/concurrentlog/main/a
 # the load's category goes only to the shared file, so the servers' consoles stay quiet
 cli --command="/profile=full/subsystem=logging/custom-handler=WARMUP:add(class=dev.concurrentlog.ConcurrentRotatingFileHandler, module=dev.concurrentlog, named-formatter=PATTERN, properties={fileName=\"$DEMO/logs/warmup.log\", rotateSize=\"$ROTATE_SIZE\", maxBackupIndex=\"$MAX_BACKUP_INDEX\", append=\"true\", autoFlush=\"true\"})"
 cli --command="/profile=full/subsystem=logging/size-rotating-file-handler=BUILTIN_WARMUP:add(file={path=\"$DEMO/logs/warmup-builtin.log\"}, rotate-size=$ROTATE_SIZE, max-backup-index=$MAX_BACKUP_INDEX, named-formatter=PATTERN, append=true, autoflush=true)"
+cli --command="/profile=full/subsystem=logging/custom-handler=CONCURRENT_2:add(class=dev.concurrentlog.ConcurrentRotatingFileHandler, module=dev.concurrentlog, named-formatter=PATTERN, properties={fileName=\"$LOG_2\", rotateSize=\"$ROTATE_SIZE\", maxBackupIndex=\"$MAX_BACKUP_INDEX\", append=\"true\", autoFlush=\"true\"})"
+for builtin in "BUILTIN $BUILTIN_LOG" "BUILTIN_2 $BUILTIN_LOG_2"; do
+    set -- $builtin
+    cli --command="/profile=full/subsystem=logging/size-rotating-file-handler=$1:add(file={path=\"$2\"}, rotate-size=$ROTATE_SIZE, max-backup-index=$MAX_BACKUP_INDEX, named-formatter=PATTERN, append=true, autoflush=true)"
+done
 cli --command="/profile=full/subsystem=logging/logger=dev.concurrentlog.load:add(level=INFO, use-parent-handlers=false, handlers=[WARMUP, BUILTIN_WARMUP])"
 
 step "Deploying the load application to main-server-group"
@@ -108,21 +117,33 @@ load() {
         "server-one=http://127.0.0.1:$((8080 + OFFSET_ONE))/load/" \
         "server-two=http://127.0.0.1:$((8080 + OFFSET_TWO))/load/" | tee "$DEMO/load-$1.txt"
 }
+handlers() {
+    cli --command="/profile=full/subsystem=logging/logger=dev.concurrentlog.load:write-attribute(name=handlers, value=[$1])"
+}
 
-step "Warm-up, not measured: the same load twice through both handlers at once, into files of their own"
-# twice: the JIT goes on compiling for seconds after one round, and would take the processors from the handler measured
-# first (the formatter's date code was still being compiled then, LogCompilation showed)
+step "Warm-up, not measured: the same load three times through both handlers at once, into files of their own"
+# the JIT goes on compiling for seconds: after two rounds it still compiled the rotation's code and the formatter's date
+# code while the first handler measured ran (LogCompilation showed)
 load warmup
 load warmup
-cli --command="/profile=full/subsystem=logging/logger=dev.concurrentlog.load:write-attribute(name=handlers, value=[CONCURRENT])"
+load warmup
 
-step "Both servers log $THREADS threads x $RECORDS records at once, rotating at $ROTATE_SIZE"
-load concurrent
+step "Measured in the order A B B A, so that neither handler gains from going last; each round into a file of its own"
+step "A: both servers log $THREADS threads x $RECORDS records at once through concurrent-log-handler into $LOG, rotating at $ROTATE_SIZE"
+handlers CONCURRENT
+load concurrent-1
 
-step "The same load through WildFly's built-in size-rotating-file-handler, rotating at $ROTATE_SIZE, into $BUILTIN_LOG"
-cli --command="/profile=full/subsystem=logging/size-rotating-file-handler=BUILTIN:add(file={path=\"$BUILTIN_LOG\"}, rotate-size=$ROTATE_SIZE, max-backup-index=$MAX_BACKUP_INDEX, named-formatter=PATTERN, append=true, autoflush=true)"
-cli --command="/profile=full/subsystem=logging/logger=dev.concurrentlog.load:write-attribute(name=handlers, value=[BUILTIN])"
-load builtin
+step "B: the same load through WildFly's built-in size-rotating-file-handler into $BUILTIN_LOG"
+handlers BUILTIN
+load builtin-1
+
+step "B again, into $BUILTIN_LOG_2"
+handlers BUILTIN_2
+load builtin-2
+
+step "A again, into $LOG_2"
+handlers CONCURRENT_2
+load concurrent-2
 
 stop_domain
 
@@ -131,24 +152,32 @@ check() {
         "server-one=${THREADS}x$RECORDS" "server-two=${THREADS}x$RECORDS" | tee "$DEMO/check-$2.txt"
 }
 
-step "The shared log ($LOG and its backups) and what is in it"
 status=0
-check "$LOG" concurrent || status=$?
-
-step "The built-in handler's log ($BUILTIN_LOG and its backups) and what is in it"
-check "$BUILTIN_LOG" builtin || true
+for round in "$LOG concurrent-1" "$LOG_2 concurrent-2"; do
+    set -- $round
+    step "The shared log of round $2 ($1 and its backups) and what is in it"
+    check "$1" "$2" || status=$?
+done
+for round in "$BUILTIN_LOG builtin-1" "$BUILTIN_LOG_2 builtin-2"; do
+    set -- $round
+    step "The built-in handler's log of round $2 ($1 and its backups) and what is in it"
+    check "$1" "$2" || true
+done
 
 step "Side by side: the same domain, load and rotation, after the same warm-up"
-summary() { # records/s from the load, lost and duplicated summed over the servers from the check
-    rate=$(sed -n 's/.*(\([0-9]*\) records\/s).*/\1/p' "$DEMO/load-$1.txt")
-    lost_dup=$(awk '$1 ~ /^server-/ { lost += $4; dup += $5 } END { print lost + 0, dup + 0 }' "$DEMO/check-$1.txt")
-    echo "$rate $lost_dup"
+summary() { # records/s over both rounds (all records over the time of both), each round's, then lost and duplicated
+    rates=$(sed -n 's/.*(\([0-9]*\) records\/s).*/\1/p' "$DEMO/load-$1-1.txt" "$DEMO/load-$1-2.txt" | tr '\n' ' ')
+    lost_dup=$(awk '$1 ~ /^server-/ { lost += $4; dup += $5 } END { print lost + 0, dup + 0 }' \
+        "$DEMO/check-$1-1.txt" "$DEMO/check-$1-2.txt")
+    echo "$rates" | awk '{ printf "%.0f %s,%s ", 2 / (1 / $1 + 1 / $2), $1, $2 }'
+    echo "$lost_dup"
 }
-read -r ours_rate ours_lost ours_dup <<< "$(summary concurrent)"
-read -r builtin_rate builtin_lost builtin_dup <<< "$(summary builtin)"
-printf '%-40s %12s %10s %12s\n' "handler" "records/s" "lost" "duplicated"
-printf '%-40s %12s %10s %12s\n' "concurrent-log-handler" "$ours_rate" "$ours_lost" "$ours_dup"
-printf '%-40s %12s %10s %12s\n' "built-in size-rotating-file-handler" "$builtin_rate" "$builtin_lost" "$builtin_dup"
+read -r ours_rate ours_rounds ours_lost ours_dup <<< "$(summary concurrent)"
+read -r builtin_rate builtin_rounds builtin_lost builtin_dup <<< "$(summary builtin)"
+printf '%-40s %12s %10s %12s   %s\n' "handler" "records/s" "lost" "duplicated" "records/s of each round"
+printf '%-40s %12s %10s %12s   %s\n' "concurrent-log-handler" "$ours_rate" "$ours_lost" "$ours_dup" "$ours_rounds"
+printf '%-40s %12s %10s %12s   %s\n' "built-in size-rotating-file-handler" "$builtin_rate" "$builtin_lost" "$builtin_dup" \
+    "$builtin_rounds"
 awk -v ours="$ours_rate" -v builtin="$builtin_rate" \
     'BEGIN { printf "concurrent-log-handler records/s / built-in: %.2fx\n", ours / builtin }'
 exit $status
