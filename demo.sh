@@ -86,23 +86,28 @@ for server in server-one server-two; do
     echo "$server is running"
 done
 
-step "Configuring the handler in /profile=full with the module's add-handler.cli"
-cat > "$DEMO/handler.properties" <<PROPERTIES
-handler.file=$LOG
+step "Configuring the handler in /profile=full with the module's add-handler.cli, once for each round"
+add_handler() { # NAME FILE: as the README tells users to
+    cat > "$DEMO/$1.properties" <<PROPERTIES
+handler.name=$1
+handler.file=$2
 handler.rotateSize=$ROTATE_SIZE
 handler.maxBackupIndex=$MAX_BACKUP_INDEX
 handler.profile=/profile=full
 PROPERTIES
-cli --resolve-parameter-values --file="$WILDFLY/modules/dev/concurrentlog/main/add-handler.cli" \
-    --properties="$DEMO/handler.properties"
-# the load's category goes only to the shared file, so the servers' consoles stay quiet
-cli --command="/profile=full/subsystem=logging/custom-handler=WARMUP:add(class=dev.concurrentlog.ConcurrentRotatingFileHandler, module=dev.concurrentlog, named-formatter=PATTERN, properties={fileName=\"$DEMO/logs/warmup.log\", rotateSize=\"$ROTATE_SIZE\", maxBackupIndex=\"$MAX_BACKUP_INDEX\", append=\"true\", autoFlush=\"true\"})"
-cli --command="/profile=full/subsystem=logging/size-rotating-file-handler=BUILTIN_WARMUP:add(file={path=\"$DEMO/logs/warmup-builtin.log\"}, rotate-size=$ROTATE_SIZE, max-backup-index=$MAX_BACKUP_INDEX, named-formatter=PATTERN, append=true, autoflush=true)"
-cli --command="/profile=full/subsystem=logging/custom-handler=CONCURRENT_2:add(class=dev.concurrentlog.ConcurrentRotatingFileHandler, module=dev.concurrentlog, named-formatter=PATTERN, properties={fileName=\"$LOG_2\", rotateSize=\"$ROTATE_SIZE\", maxBackupIndex=\"$MAX_BACKUP_INDEX\", append=\"true\", autoFlush=\"true\"})"
-for builtin in "BUILTIN $BUILTIN_LOG" "BUILTIN_2 $BUILTIN_LOG_2"; do
-    set -- $builtin
+    cli --resolve-parameter-values --file="$WILDFLY/modules/dev/concurrentlog/main/add-handler.cli" \
+        --properties="$DEMO/$1.properties"
+}
+add_handler CONCURRENT "$LOG"
+add_handler CONCURRENT_2 "$LOG_2"
+add_builtin() { # NAME FILE: WildFly's size-rotating-file-handler, rotating the same way
     cli --command="/profile=full/subsystem=logging/size-rotating-file-handler=$1:add(file={path=\"$2\"}, rotate-size=$ROTATE_SIZE, max-backup-index=$MAX_BACKUP_INDEX, named-formatter=PATTERN, append=true, autoflush=true)"
-done
+}
+add_builtin BUILTIN "$BUILTIN_LOG"
+add_builtin BUILTIN_2 "$BUILTIN_LOG_2"
+# the warm-up's handlers; the load's category goes only to the handler measured, so the servers' consoles stay quiet
+cli --command="/profile=full/subsystem=logging/custom-handler=WARMUP:add(class=dev.concurrentlog.ConcurrentRotatingFileHandler, module=dev.concurrentlog, named-formatter=PATTERN, properties={fileName=\"$DEMO/logs/warmup.log\", rotateSize=\"$ROTATE_SIZE\", maxBackupIndex=\"$MAX_BACKUP_INDEX\", append=\"true\", autoFlush=\"true\"})"
+add_builtin BUILTIN_WARMUP "$DEMO/logs/warmup-builtin.log"
 cli --command="/profile=full/subsystem=logging/logger=dev.concurrentlog.load:add(level=INFO, use-parent-handlers=false, handlers=[WARMUP, BUILTIN_WARMUP])"
 
 step "Deploying the load application to main-server-group"
@@ -153,16 +158,14 @@ check() {
 }
 
 status=0
-for round in "$LOG concurrent-1" "$LOG_2 concurrent-2"; do
-    set -- $round
-    step "The shared log of round $2 ($1 and its backups) and what is in it"
-    check "$1" "$2" || status=$?
-done
-for round in "$BUILTIN_LOG builtin-1" "$BUILTIN_LOG_2 builtin-2"; do
-    set -- $round
-    step "The built-in handler's log of round $2 ($1 and its backups) and what is in it"
-    check "$1" "$2" || true
-done
+step "This handler's log, round A ($LOG and its backups), and what is in it"
+check "$LOG" concurrent-1 || status=$?
+step "This handler's log, round A again ($LOG_2 and its backups), and what is in it"
+check "$LOG_2" concurrent-2 || status=$?
+step "The built-in handler's log, round B ($BUILTIN_LOG and its backups), and what is in it"
+check "$BUILTIN_LOG" builtin-1 || true
+step "The built-in handler's log, round B again ($BUILTIN_LOG_2 and its backups), and what is in it"
+check "$BUILTIN_LOG_2" builtin-2 || true
 
 step "Side by side: the same domain, load and rotation, after the same warm-up"
 summary() { # records/s over both rounds (all records over the time of both), each round's, then lost and duplicated
