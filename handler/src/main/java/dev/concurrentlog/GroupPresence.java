@@ -17,11 +17,16 @@ final class GroupPresence {
 
     private FileLock presence;
 
-    /** Takes presence (again, on a reopened channel: closing the old one dropped it); the mutex need not be held. */
+    /**
+     * Takes presence if it is not held (again, on a reopened channel: closing the old one dropped it). With
+     * {@code tryLock}, which an interrupt cannot break: the blocking {@code lock} closes the channel when interrupted,
+     * and with it every lock of the JVM on the lock file. Under the mutex it always succeeds; without it, it fails
+     * while another process probes (see {@link #alone}), and the caller takes it again once it holds the mutex.
+     */
     void retake(FileChannel open) throws IOException {
         if (presence == null || !presence.isValid()) {
             try {
-                presence = open.lock(PRESENCE_BYTE, 1, true);
+                presence = open.tryLock(PRESENCE_BYTE, 1, true);
             } catch (OverlappingFileLockException e) {
                 presence = null; // another copy of the handler in this JVM holds presence for the JVM
             }

@@ -5,7 +5,6 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,8 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * There is one channel per lock file per JVM (see {@link CountedRegistry}): closing any channel to the file would drop
  * all of the JVM's locks on it. Interrupts cannot break the guard: the caller's interrupt status is cleared while it
- * holds the guard and restored when it lets go; a channel closed by an interrupt that arrives during a lock call is
- * reopened.
+ * holds the guard and restored when it lets go, and every lock is taken with {@code tryLock}, which an interrupt does
+ * not break (the blocking {@code lock} closes the channel when interrupted). Only the mapping of the shared state, once,
+ * at the first open, can be hit by an interrupt; the channel is then reopened.
  */
 final class LockFileGuard {
 
@@ -158,20 +158,18 @@ final class LockFileGuard {
                     // not by the ticket read again: it may have closed once more since
                     return watched != null && System.nanoTime() - deadline < 0 ? Wait.APPENDS_OPEN : Wait.TIMED_OUT;
                 }
-                if (!everOpened) {
-                    // first presence under the mutex: a process starting at the same time probes before or after it
-                    everOpened = true;
-                    presence.retake(open);
-                }
+                // the first presence under the mutex: a process starting at the same time probes before or after it;
+                // after a reopen, unless a probe under way kept it from being taken above
+                everOpened = true;
+                presence.retake(open);
                 if (state != null) {
                     slots.claim(open, state);
                 }
                 return Wait.LOCKED;
-            } catch (ClosedChannelException | FileLockInterruptionException e) {
-                // An interrupt that arrived while we waited closed the channel (and dropped this JVM's locks on the
-                // file): remember it and reopen. Interrupts never fail the records; anything else gives up at last.
-                boolean interrupt = Thread.interrupted() || e instanceof ClosedByInterruptException
-                        || e instanceof FileLockInterruptionException;
+            } catch (ClosedChannelException e) {
+                // An interrupt that arrived while the state was mapped closed the channel: remember it and reopen.
+                // Interrupts never fail the records; anything else gives up at last.
+                boolean interrupt = Thread.interrupted() || e instanceof ClosedByInterruptException;
                 wasInterrupted |= interrupt;
                 mutex = null;
                 closeChannel();
@@ -333,8 +331,8 @@ final class LockFileGuard {
             channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
             if (!stateMapped) {
-                stateMapped = true;
                 state = LockFileState.map(channel); // the mapping outlives the channel, so once is enough
+                stateMapped = state != null || channel.isOpen(); // else closed by an interrupt: mapped on the reopen
             }
         }
         return channel;
