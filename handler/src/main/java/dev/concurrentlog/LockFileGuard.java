@@ -249,8 +249,8 @@ final class LockFileGuard {
     }
 
     /**
-     * Releases the lock on the backups, from any thread. If the channel was closed meanwhile (an interrupt during a lock
-     * call of another thread), the lock went with it: nothing is left to release.
+     * Releases the lock on the backups, from any thread. If the channel was closed meanwhile (a failed release of the
+     * mutex, or an interrupt while the state was first mapped), the lock went with it: nothing is left to release.
      */
     static void releaseBackups(FileLock lock) {
         try {
