@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
@@ -139,47 +139,41 @@ final class BackupRotator {
         return found;
     }
 
-    private static void finishChain(String base, List<Parked> parked, NavigableMap<Integer, List<Path>> used,
-            int maxBackupIndex, List<Path> backups) throws IOException {
+    /** A backup in a slot of its chain: {@code base.index}, plus the extension if it is compressed. */
+    private record Slot(int index, Path file, String extension) {
+    }
+
+    private static final Comparator<Slot> BY_INDEX = Comparator.comparingInt(Slot::index);
+
+    /**
+     * Shifts one chain for its parked files, oldest first. Each pass moves the run of used slots from {@code .1} up by
+     * as many slots as there are parked files left, or fewer, to stay below a used slot above a gap (left by a pass cut
+     * short); the parked files take the slots freed, the oldest the highest. The loops that rename are methods of their
+     * own, so that the JIT compiles each small.
+     */
+    private static void finishChain(String base, List<Parked> parked, List<Slot> slots, int maxBackupIndex,
+            List<Path> backups) throws IOException {
         for (Parked file : parked) {
             requireRegular(file.file());
         }
-        NavigableMap<Integer, List<Path>> inSlots = used;
+        List<Slot> inSlots = slots;
         int next = 0;
         while (next < parked.size()) {
+            int run = 0; // how many of the slots, in either form, are in the run from .1
             int runEnd = 0;
-            while (inSlots.containsKey(runEnd + 1)) {
-                runEnd++;
+            while (run < inSlots.size() && inSlots.get(run).index() <= runEnd + 1) {
+                runEnd = inSlots.get(run).index();
+                run++;
             }
-            // shifted by at most the free slots above the run (fewer only after a pass cut short)
-            Integer above = inSlots.higherKey(runEnd);
-            int shift = (int) Math.min(parked.size() - next, above == null ? Integer.MAX_VALUE : above - runEnd - 1L);
-            NavigableMap<Integer, List<Path>> after = new TreeMap<>(inSlots.tailMap(runEnd, false));
-            for (Map.Entry<Integer, List<Path>> slot : inSlots.headMap(runEnd, true).descendingMap().entrySet()) {
-                long to = (long) slot.getKey() + shift;
-                for (Path backup : slot.getValue()) {
-                    if (to > maxBackupIndex) {
-                        Files.deleteIfExists(backup);
-                    } else {
-                        String extension = Name.parse(backup.getFileName().toString(), base).extension;
-                        Path moved = backup.resolveSibling(base + "." + to + extension);
-                        shift(backup, moved);
-                        after.computeIfAbsent((int) to, index -> new ArrayList<>(2)).add(moved);
-                    }
-                }
+            int shift = parked.size() - next;
+            if (run < inSlots.size()) {
+                shift = Math.min(shift, inSlots.get(run).index() - runEnd - 1);
             }
-            // the oldest parked first, to the highest slot freed
-            for (int i = 0; i < shift; i++) {
-                Path file = parked.get(next + i).file();
-                int to = shift - i;
-                if (to > maxBackupIndex) {
-                    Files.deleteIfExists(file); // parked more often than backups are kept
-                } else {
-                    Path moved = file.resolveSibling(base + "." + to);
-                    shift(file, moved);
-                    after.put(to, new ArrayList<>(List.of(moved)));
-                }
-            }
+            List<Slot> after = new ArrayList<>(inSlots.size() + shift);
+            List<Slot> moved = moveUp(base, inSlots.subList(0, run), shift, maxBackupIndex);
+            placeParked(base, parked.subList(next, next + shift), maxBackupIndex, after);
+            after.addAll(moved);
+            after.addAll(inSlots.subList(run, inSlots.size()));
             inSlots = after;
             next += shift;
         }
@@ -188,25 +182,74 @@ final class BackupRotator {
         }
     }
 
-    /** The used slots of {@code base}, from {@code .1} to {@code .maxBackupIndex}, among {@code siblings}, checked. */
-    private static NavigableMap<Integer, List<Path>> slotsInUse(List<Path> siblings, String base, int maxBackupIndex)
+    /**
+     * Moves {@code run} (ascending) up by {@code shift} slots, the highest first; what would pass
+     * {@code maxBackupIndex} is deleted.
+     *
+     * @return the slots moved, ascending
+     */
+    private static List<Slot> moveUp(String base, List<Slot> run, int shift, int maxBackupIndex) throws IOException {
+        Slot[] moved = new Slot[run.size()];
+        int kept = 0;
+        for (int i = run.size() - 1; i >= 0; i--) {
+            Slot slot = run.get(i);
+            long to = (long) slot.index() + shift;
+            if (to > maxBackupIndex) {
+                Files.deleteIfExists(slot.file());
+            } else {
+                Path file = slot.file().resolveSibling(base + "." + to + slot.extension());
+                shift(slot.file(), file);
+                moved[run.size() - 1 - kept++] = new Slot((int) to, file, slot.extension());
+            }
+        }
+        return Arrays.asList(moved).subList(run.size() - kept, run.size());
+    }
+
+    /**
+     * Moves {@code parked} (oldest first) to the slots from {@code .parked.size()} down to {@code .1}, the oldest first:
+     * cut short, the next pass finds the files not moved yet newest. Those that would pass {@code maxBackupIndex}
+     * (parked more often than backups are kept) are deleted. The slots taken are added to {@code slots}, ascending.
+     */
+    private static void placeParked(String base, List<Parked> parked, int maxBackupIndex, List<Slot> slots)
             throws IOException {
-        NavigableMap<Integer, List<Path>> inSlots = new TreeMap<>();
+        Slot[] placed = new Slot[parked.size()];
+        for (int i = 0; i < parked.size(); i++) {
+            Path file = parked.get(i).file();
+            int to = parked.size() - i;
+            if (to > maxBackupIndex) {
+                Files.deleteIfExists(file);
+            } else {
+                Path moved = file.resolveSibling(base + "." + to);
+                shift(file, moved);
+                placed[to - 1] = new Slot(to, moved, "");
+            }
+        }
+        for (Slot slot : placed) {
+            if (slot != null) {
+                slots.add(slot);
+            }
+        }
+    }
+
+    /**
+     * The used slots of {@code base}, from {@code .1} to {@code .maxBackupIndex}, among {@code siblings}, checked,
+     * ascending by index (a slot may hold a backup in both forms).
+     */
+    private static List<Slot> slotsInUse(List<Path> siblings, String base, int maxBackupIndex) throws IOException {
+        List<Slot> inSlots = new ArrayList<>();
         for (Path sibling : siblings) {
             String name = sibling.getFileName().toString();
-            if (!name.startsWith(base)) {
-                continue;
-            }
-            Name parsed = Name.parse(name, base);
-            if (parsed.rest.isEmpty() && parsed.index >= 1 && parsed.index <= maxBackupIndex) {
-                inSlots.computeIfAbsent(parsed.index, index -> new ArrayList<>(1)).add(sibling);
-            }
-        }
-        for (List<Path> slot : inSlots.values()) {
-            for (Path backup : slot) {
-                requireRegular(backup);
+            if (name.startsWith(base)) {
+                Name parsed = Name.parse(name, base);
+                if (parsed.rest.isEmpty() && parsed.index >= 1 && parsed.index <= maxBackupIndex) {
+                    inSlots.add(new Slot(parsed.index, sibling, parsed.extension));
+                }
             }
         }
+        for (Slot slot : inSlots) {
+            requireRegular(slot.file());
+        }
+        inSlots.sort(BY_INDEX);
         return inSlots;
     }
 

@@ -86,6 +86,18 @@ class BackupRotatorTest {
                 "app.log.5=two"), contents());
     }
 
+    // a pass of three cut short after the chain moved up and the oldest parked file took .3: done again, the two
+    // newer ones take .2 and .1
+    @Test
+    void aPassCutShortWhilePlacingParkedFilesKeepsTheirOrder() throws IOException {
+        Path log = write("app.log=live", "app.log.rotating.2=second", "app.log.rotating.3=third", "app.log.3=first",
+                "app.log.4=one");
+        assertEquals(List.of(dir.resolve("app.log.1"), dir.resolve("app.log.2")),
+                BackupRotator.finishParked(log, RotationSuffix.NONE, 10, Long.MAX_VALUE));
+        assertEquals(List.of("app.log=live", "app.log.1=third", "app.log.2=second", "app.log.3=first", "app.log.4=one"),
+                contents());
+    }
+
     // a listing may miss a file parked while it runs: a later one must then wait too, or it would pass the earlier
     @Test
     void filesParkedFromTheGivenSequenceOnWaitForTheNextPass() throws IOException {
