@@ -126,11 +126,17 @@ handlers() {
     cli --command="/profile=full/subsystem=logging/logger=dev.concurrentlog.load:write-attribute(name=handlers, value=[$1])"
 }
 
-step "Warm-up, not measured: the same load three times through both handlers at once, into files of their own"
-# the JIT goes on compiling for seconds: after two rounds it still compiled the rotation's code and the formatter's date
-# code while the first handler measured ran (LogCompilation showed)
+step "Warm-up, not measured: the same load through both handlers at once, then through each alone in the order A B B A"
+# the JIT goes on compiling for seconds: after two rounds through both at once it still compiled the rotation's code
+# and the formatter's date code while the first handler measured ran, and the first switch of handlers (a management
+# operation) compiled the management code into that round (LogCompilation showed both); so the warm-up switches too
+load warmup
+handlers WARMUP
+load warmup
+handlers BUILTIN_WARMUP
 load warmup
 load warmup
+handlers WARMUP
 load warmup
 
 step "Measured in the order A B B A, so that neither handler gains from going last; each round into a file of its own"
