@@ -246,11 +246,15 @@ final class BackupRotator {
                 }
             }
         }
-        for (Slot slot : inSlots) {
-            requireRegular(slot.file());
-        }
+        requireRegular(inSlots);
         inSlots.sort(BY_INDEX);
         return inSlots;
+    }
+
+    private static void requireRegular(List<Slot> slots) throws IOException {
+        for (Slot slot : slots) {
+            requireRegular(slot.file());
+        }
     }
 
     /**
