@@ -169,9 +169,9 @@ final class BackupRotator {
             if (run < inSlots.size()) {
                 shift = Math.min(shift, inSlots.get(run).index() - runEnd - 1);
             }
-            List<Slot> after = new ArrayList<>(inSlots.size() + shift);
             List<Slot> moved = moveUp(base, inSlots.subList(0, run), shift, maxBackupIndex);
-            placeParked(base, parked.subList(next, next + shift), maxBackupIndex, after);
+            List<Slot> after = new ArrayList<>(inSlots.size() + shift);
+            after.addAll(placeParked(base, parked.subList(next, next + shift), maxBackupIndex));
             after.addAll(moved);
             after.addAll(inSlots.subList(run, inSlots.size()));
             inSlots = after;
@@ -208,10 +208,11 @@ final class BackupRotator {
     /**
      * Moves {@code parked} (oldest first) to the slots from {@code .parked.size()} down to {@code .1}, the oldest first:
      * cut short, the next pass finds the files not moved yet newest. Those that would pass {@code maxBackupIndex}
-     * (parked more often than backups are kept) are deleted. The slots taken are added to {@code slots}, ascending.
+     * (parked more often than backups are kept) are deleted.
+     *
+     * @return the slots taken, ascending
      */
-    private static void placeParked(String base, List<Parked> parked, int maxBackupIndex, List<Slot> slots)
-            throws IOException {
+    private static List<Slot> placeParked(String base, List<Parked> parked, int maxBackupIndex) throws IOException {
         Slot[] placed = new Slot[parked.size()];
         for (int i = 0; i < parked.size(); i++) {
             Path file = parked.get(i).file();
@@ -224,11 +225,8 @@ final class BackupRotator {
                 placed[to - 1] = new Slot(to, moved, "");
             }
         }
-        for (Slot slot : placed) {
-            if (slot != null) {
-                slots.add(slot);
-            }
-        }
+        int taken = Math.min(parked.size(), maxBackupIndex); // the slots above are those of deleted files
+        return Arrays.asList(placed).subList(0, taken);
     }
 
     /**
