@@ -16,15 +16,17 @@ import dev.concurrentlog.testkit.LogFiles;
 
 /**
  * Runs every writer for every number of processes and threads, each run into a fresh file, and reports records/s,
- * MB/s and what was lost, duplicated or torn. Options: {@code --records=TOTAL} per run, {@code --processes=1,2,4,8},
- * {@code --threads=1,4}, {@code --writers=all|NAME,...}, {@code --entries=logger,publish} (how records reach the
+ * MB/s and what was lost, duplicated or torn. Options: {@code --records=TOTAL} per run,
+ * {@code --shapes=1x1,4x1,8x1,16x1,4x4} (processes x threads), {@code --writers=all|NAME,...}, {@code --entries=logger,publish} (how records reach the
  * JBoss LogManager handlers, see {@link Entry}), {@code --rotateSize=BYTES} and {@code --maxBackupIndex=N} (of the
- * writers that rotate at 10m otherwise), {@code --output=DIR} (results.md, chart.png), {@code --work=DIR}.
+ * writers that rotate at 10m otherwise), {@code --runs=N} (rounds of every writer per shape, in turn: the report gives
+ * medians, and each ratio is the median of the ratios within a round), {@code --output=DIR} (results.md, chart.png),
+ * {@code --work=DIR}.
  */
 public final class BenchmarkRunner {
 
-    /** One measured run. */
-    record Result(Writer writer, Entry entry, int processes, int threads, long records, double seconds,
+    /** One measured run; {@code round} counts from 1 within its shape and entry. */
+    record Result(Writer writer, Entry entry, int processes, int threads, int round, long records, double seconds,
             LogCheck.Result integrity) {
         double recordsPerSecond() {
             return records / seconds;
@@ -42,8 +44,11 @@ public final class BenchmarkRunner {
 
     public static void main(String[] args) throws Exception {
         int total = Integer.parseInt(option(args, "records", "200000"));
-        int[] processes = numbers(option(args, "processes", "1,2,4,8"));
-        int[] threads = numbers(option(args, "threads", "1,4"));
+        List<int[]> shapes = shapes(option(args, "shapes", "1x1,4x1,8x1,16x1,4x4"));
+        int runs = Integer.parseInt(option(args, "runs", "1"));
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs must be at least 1: " + runs);
+        }
         // read by Writer, here and in each writer process
         System.setProperty("bench.rotateSize", option(args, "rotateSize", "10485760"));
         System.setProperty("bench.maxBackupIndex", option(args, "maxBackupIndex", "10000"));
@@ -56,19 +61,22 @@ public final class BenchmarkRunner {
         Path work = Path.of(option(args, "work", "target/bench-work"));
 
         List<Result> results = new ArrayList<>();
-        for (int p : processes) {
-            for (int t : threads) {
-                int perThread = Math.max(1, total / (p * t));
-                for (Entry entry : entries) {
+        for (int[] shape : shapes) {
+            int p = shape[0];
+            int t = shape[1];
+            int perThread = Math.max(1, total / (p * t));
+            for (Entry entry : entries) {
+                // in rounds, so that a drift of the machine's speed during a shape touches every writer alike
+                for (int round = 1; round <= runs; round++) {
                     for (Writer writer : writers) {
                         if (!writer.takesEntry() && entry != entries.get(0)) {
-                            continue; // its own API whatever the entry: measured once
+                            continue; // its own API whatever the entry: measured once per round
                         }
-                        Result result = run(work, writer, entry, p, t, perThread);
+                        Result result = run(work, writer, entry, p, t, round, perThread);
                         results.add(result);
-                        System.out.printf("%-42s %-7s %2d x %d: %,10.0f records/s %7.1f MB/s  lost %d, duplicated %d,"
-                                + " torn %d%n", writer.label, result.through(), p, t, result.recordsPerSecond(),
-                                result.megabytesPerSecond(), result.integrity().lost(),
+                        System.out.printf("%-42s %-7s %2d x %d, run %d: %,10.0f records/s %7.1f MB/s  lost %d,"
+                                + " duplicated %d, torn %d%n", writer.label, result.through(), p, t, round,
+                                result.recordsPerSecond(), result.megabytesPerSecond(), result.integrity().lost(),
                                 result.integrity().duplicated(), result.integrity().torn());
                     }
                 }
@@ -83,8 +91,8 @@ public final class BenchmarkRunner {
         System.out.println("Written: " + output.resolve("results.md") + " and " + output.resolve("chart.png"));
     }
 
-    private static Result run(Path work, Writer writer, Entry entry, int processes, int threads, int perThread)
-            throws Exception {
+    private static Result run(Path work, Writer writer, Entry entry, int processes, int threads, int round,
+            int perThread) throws Exception {
         Path dir = work.resolve(writer.name().toLowerCase() + "-" + entry.name().toLowerCase() + "-" + processes + "x"
                 + threads);
         deleteTree(dir);
@@ -119,8 +127,8 @@ public final class BenchmarkRunner {
                 check.expectWriter("p" + p, threads, perThread);
             }
             LogCheck.Result integrity = check.check(LogFiles.oldestFirst(log));
-            Result result = new Result(writer, entry, processes, threads, (long) processes * threads * perThread,
-                    seconds, integrity);
+            Result result = new Result(writer, entry, processes, threads, round,
+                    (long) processes * threads * perThread, seconds, integrity);
             deleteTree(dir);
             return result;
         } finally {
@@ -148,7 +156,18 @@ public final class BenchmarkRunner {
         return fallback;
     }
 
-    private static int[] numbers(String list) {
-        return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    /** {@code PxT,...}: P processes of T threads each. */
+    private static List<int[]> shapes(String list) {
+        List<int[]> shapes = new ArrayList<>();
+        for (String shape : list.split(",")) {
+            String[] parts = shape.trim().split("x");
+            int processes = parts.length == 2 ? Integer.parseInt(parts[0].trim()) : 0;
+            int threads = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : 0;
+            if (processes < 1 || threads < 1) {
+                throw new IllegalArgumentException("shapes: each is PROCESSESxTHREADS, at least 1x1: " + shape);
+            }
+            shapes.add(new int[] {processes, threads});
+        }
+        return shapes;
     }
 }

@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.function.ToLongFunction;
 
 import javax.imageio.ImageIO;
 
@@ -26,30 +28,83 @@ final class Report {
     private Report() {
     }
 
+    /** One writer in one shape: its runs, one per round, in order. */
+    record Row(Writer writer, String through, int processes, int threads, List<BenchmarkRunner.Result> runs) {
+        double medianRecordsPerSecond() {
+            return median(runs.stream().mapToDouble(BenchmarkRunner.Result::recordsPerSecond).toArray());
+        }
+
+        double minRecordsPerSecond() {
+            return runs.stream().mapToDouble(BenchmarkRunner.Result::recordsPerSecond).min().orElse(0);
+        }
+
+        double maxRecordsPerSecond() {
+            return runs.stream().mapToDouble(BenchmarkRunner.Result::recordsPerSecond).max().orElse(0);
+        }
+
+        boolean intact() {
+            return runs.stream().allMatch(r -> r.integrity().lost() + r.integrity().duplicated()
+                    + r.integrity().torn() == 0);
+        }
+
+        /** The median over the rounds of {@code ours}' records/s over this row's, both from the same round. */
+        double ratioOf(Row ours) {
+            double[] ratios = new double[runs.size()];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = ours.runs.get(i).recordsPerSecond() / runs.get(i).recordsPerSecond();
+            }
+            return median(ratios);
+        }
+    }
+
     static String markdown(List<BenchmarkRunner.Result> results) {
+        int runs = results.stream().mapToInt(BenchmarkRunner.Result::round).max().orElse(1);
         StringBuilder text = new StringBuilder();
         text.append("Measured ").append(LocalDate.now()).append(" on ").append(machine()).append(".\n\n");
-        text.append("| writer | records through | processes x threads | records/s | MB/s | lost | duplicated | torn |"
-                + " rotates | this handler (autoFlush=true) vs it |\n");
-        text.append("|---|---|---|---:|---:|---:|---:|---:|---|---:|\n");
-        for (List<BenchmarkRunner.Result> group : groups(results).values()) {
-            BenchmarkRunner.Result ours = group.stream().filter(r -> r.writer() == Writer.CRH_AUTOFLUSH_TRUE).findFirst()
-                    .orElse(null);
-            for (BenchmarkRunner.Result result : group) {
-                String ratio = ours == null || result.writer() == Writer.CRH_AUTOFLUSH_TRUE ? ""
-                        : String.format("%.2fx", ours.recordsPerSecond() / result.recordsPerSecond());
-                text.append(String.format("| %s | %s | %d x %d | %,.0f | %.1f | %d | %d | %d | %s | %s |%n",
-                        result.writer().label, result.through(), result.processes(), result.threads(),
-                        result.recordsPerSecond(),
-                        result.megabytesPerSecond(), result.integrity().lost(), result.integrity().duplicated(),
-                        result.integrity().torn(), result.writer().rotates(), ratio));
+        if (runs > 1) {
+            text.append(runs).append(" runs of each writer per shape, taken in rounds: records/s and MB/s are their"
+                    + " medians, lost, duplicated and torn their range, and each ratio is the median of the ratios"
+                    + " within a round.\n\n");
+        }
+        text.append("| writer | records through | processes x threads | records/s | ")
+                .append(runs > 1 ? "runs, records/s | " : "")
+                .append("MB/s | lost | duplicated | torn | rotates | this handler (autoFlush=true) vs it |\n");
+        text.append(runs > 1 ? "|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n"
+                : "|---|---|---|---:|---:|---:|---:|---:|---|---:|\n");
+        for (List<Row> group : groups(results).values()) {
+            Row ours = group.stream().filter(r -> r.writer() == Writer.CRH_AUTOFLUSH_TRUE).findFirst().orElse(null);
+            for (Row row : group) {
+                String ratio = ours == null || row == ours ? "" : String.format("%.2fx", row.ratioOf(ours));
+                text.append(String.format("| %s | %s | %d x %d | %,.0f | ", row.writer().label, row.through(),
+                        row.processes(), row.threads(), row.medianRecordsPerSecond()));
+                if (runs > 1) {
+                    text.append(String.format("%,.0f to %,.0f | ", row.minRecordsPerSecond(),
+                            row.maxRecordsPerSecond()));
+                }
+                text.append(String.format("%.1f | %s | %s | %s | %s | %s |%n",
+                        median(row.runs().stream().mapToDouble(BenchmarkRunner.Result::megabytesPerSecond).toArray()),
+                        range(row, r -> r.integrity().lost()), range(row, r -> r.integrity().duplicated()),
+                        range(row, r -> r.integrity().torn()), row.writer().rotates(), ratio));
             }
         }
         return text.toString();
     }
 
+    private static String range(Row row, ToLongFunction<BenchmarkRunner.Result> count) {
+        long min = row.runs().stream().mapToLong(count).min().orElse(0);
+        long max = row.runs().stream().mapToLong(count).max().orElse(0);
+        return min == max ? String.format("%,d", min) : String.format("%,d to %,d", min, max);
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
     static void chart(List<BenchmarkRunner.Result> results, Path file) throws IOException {
-        Map<String, List<BenchmarkRunner.Result>> groups = groups(results);
+        Map<String, List<Row>> groups = groups(results);
         List<Writer> writers = results.stream().map(BenchmarkRunner.Result::writer).distinct().toList();
         int width = 1200;
         int height = 640;
@@ -61,7 +116,8 @@ final class Report {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
-        double max = results.stream().mapToDouble(BenchmarkRunner.Result::recordsPerSecond).max().orElse(1);
+        double max = groups.values().stream().flatMap(List::stream).mapToDouble(Row::maxRecordsPerSecond).max()
+                .orElse(1);
         double scale = niceCeiling(max);
         int plotHeight = height - top - bottom;
         int plotWidth = width - left - 20;
@@ -76,16 +132,23 @@ final class Report {
         int groupWidth = plotWidth / Math.max(1, groups.size());
         int barWidth = Math.max(2, (groupWidth - 16) / Math.max(1, writers.size()));
         int index = 0;
-        for (Map.Entry<String, List<BenchmarkRunner.Result>> group : groups.entrySet()) {
+        for (Map.Entry<String, List<Row>> group : groups.entrySet()) {
             int x0 = left + index * groupWidth + 8;
-            for (BenchmarkRunner.Result result : group.getValue()) {
-                int w = writers.indexOf(result.writer());
-                int barHeight = (int) Math.round(plotHeight * result.recordsPerSecond() / scale);
+            for (Row row : group.getValue()) {
+                int w = writers.indexOf(row.writer());
+                int barHeight = (int) Math.round(plotHeight * row.medianRecordsPerSecond() / scale);
+                int x = x0 + w * barWidth;
                 g.setColor(COLORS[w % COLORS.length]);
-                g.fillRect(x0 + w * barWidth, top + plotHeight - barHeight, barWidth - 2, barHeight);
-                if (result.integrity().lost() + result.integrity().duplicated() + result.integrity().torn() > 0) {
-                    g.setColor(Color.BLACK);
-                    g.drawString("!", x0 + w * barWidth + barWidth / 2 - 2, top + plotHeight - barHeight - 3);
+                g.fillRect(x, top + plotHeight - barHeight, barWidth - 2, barHeight);
+                g.setColor(Color.BLACK);
+                if (row.runs().size() > 1) { // the range of the runs
+                    int low = top + plotHeight - (int) Math.round(plotHeight * row.minRecordsPerSecond() / scale);
+                    int high = top + plotHeight - (int) Math.round(plotHeight * row.maxRecordsPerSecond() / scale);
+                    g.drawLine(x + barWidth / 2 - 1, low, x + barWidth / 2 - 1, high);
+                }
+                if (!row.intact()) {
+                    int above = top + plotHeight - (int) Math.round(plotHeight * row.maxRecordsPerSecond() / scale);
+                    g.drawString("!", x + barWidth / 2 - 2, above - 3);
                 }
             }
             g.setColor(Color.BLACK);
@@ -95,8 +158,9 @@ final class Report {
         g.setStroke(new BasicStroke(1));
         g.drawLine(left, top + plotHeight, left + plotWidth, top + plotHeight);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("records/s into one shared file, by processes x threads (\"!\": records lost, duplicated or torn)",
-                left, 30);
+        int runs = results.stream().mapToInt(BenchmarkRunner.Result::round).max().orElse(1);
+        g.drawString("records/s into one shared file, by processes x threads (\"!\": records lost, duplicated or torn"
+                + (runs > 1 ? "; medians of " + runs + " runs, line: their range)" : ")"), left, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int w = 0; w < writers.size(); w++) {
             int x = left + (w % 3) * 360;
@@ -111,10 +175,21 @@ final class Report {
         ImageIO.write(image, "png", file.toFile());
     }
 
-    private static Map<String, List<BenchmarkRunner.Result>> groups(List<BenchmarkRunner.Result> results) {
-        return results.stream().collect(Collectors.groupingBy(r -> r.processes() + " x " + r.threads() + ", "
-                        + r.entry().label,
-                LinkedHashMap::new, Collectors.toList()));
+    /** The rows of each shape and entry, in the order measured; each row holds a writer's runs. */
+    private static Map<String, List<Row>> groups(List<BenchmarkRunner.Result> results) {
+        Map<String, List<Row>> groups = new LinkedHashMap<>();
+        Map<String, Row> rows = new LinkedHashMap<>();
+        for (BenchmarkRunner.Result result : results) {
+            String shape = result.processes() + " x " + result.threads() + ", " + result.entry().label;
+            Row row = rows.computeIfAbsent(shape + "/" + result.writer(), key -> {
+                Row created = new Row(result.writer(), result.through(), result.processes(), result.threads(),
+                        new ArrayList<>());
+                groups.computeIfAbsent(shape, s -> new ArrayList<>()).add(created);
+                return created;
+            });
+            row.runs().add(result);
+        }
+        return groups;
     }
 
     private static double niceCeiling(double value) {
