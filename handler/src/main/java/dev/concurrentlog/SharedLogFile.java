@@ -6,20 +6,23 @@ import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.ErrorManager;
 
 /**
  * One log file as this JVM sees it, shared by every handler instance that writes it: the {@link LockFreeAppender} that
- * takes most records a publisher waits for, the queue of the others, the ring of buffered ones, and the
- * {@link BatchWriter} that writes what is queued and buffered, always under the {@link LockFileGuard}'s in-JVM lock.
+ * takes most records a publisher waits for, one queue of the others and of the buffered ones, and the
+ * {@link BatchWriter} that writes what is queued, always under the {@link LockFileGuard}'s in-JVM lock.
  * <p>
  * Group commit, for what the appender without a lock does not take (a rotation is due, another process holds the
  * ticket closed, buffered records are waiting): a publishing thread queues its record and waits in line for the
  * in-JVM lock; whichever thread holds it takes every queued record and writes them with one write call per run between
- * rotations, so a thread may find its record written when its turn comes. Each thread's records keep their order
- * because a thread waits until its record is written before it publishes the next, and a record goes around the
- * queue only while no buffered record is waiting.
+ * rotations, so a thread may find its record written when its turn comes. A buffered record (autoFlush=false) is
+ * queued the same way, and its publisher goes on. Each thread's records keep their order: the queue is first in,
+ * first out, a thread that waits for its record publishes the next only once it is written, and a record goes around
+ * the queue only while no buffered record is queued.
  * <p>
  * A size rotation only parks the file while appends are closed; the thread that parked it shifts the backups after it
  * let go of the in-JVM lock and the OS lock (see {@link #shiftBackups}), so the others append and rotate meanwhile.
@@ -46,10 +49,9 @@ final class SharedLogFile {
 
     private final Path path;
     private final LockFileGuard guard;
-    /** Records whose publishers wait (autoFlush=true). */
-    private final WaitingQueue queue = new WaitingQueue();
-    private final BufferedRecords buffered = new BufferedRecords();
-    /** Characters of buffered (autoFlush=false) records in the ring. */
+    /** Records to write under the in-JVM lock, waited for or buffered, in the order they were published. */
+    private final Queue<PendingRecord> queue = new ConcurrentLinkedQueue<>();
+    /** Characters of buffered (autoFlush=false) records not yet written. */
     private final AtomicLong bufferedChars = new AtomicLong();
 
     // All below are guarded by the guard's lock.
@@ -195,16 +197,18 @@ final class SharedLogFile {
      * are buffered, or by the {@link BufferFlusher} within its delay. Failures go to {@code errors}.
      */
     void buffer(String text, Charset charset, WritePolicy policy, long time, ErrorSink errors) {
-        boolean within = LockFileGuard.heldByCurrentThread(); // logged from within a write: never wait for a lock
-        while (!buffered.add(text, charset, policy, errors, time)) {
-            if (within) {
-                errors.report("Record logged from within a write to a log file, with the buffer of " + path
-                        + " full; not written", null, ErrorManager.WRITE_FAILURE);
-                return;
-            }
-            flush(errors); // full
+        // logged from within a write (an encoder that logs): never wait for a lock there; and the batch being taken
+        // takes this record too, so an encoder that logs every time must not keep it going for ever
+        boolean within = LockFileGuard.heldByCurrentThread();
+        if (within && bufferedChars.get() >= BUFFER_LIMIT) {
+            errors.report("Record logged from within a write to " + path + " with the buffer full; not written", null,
+                    ErrorManager.WRITE_FAILURE);
+            return;
         }
-        if (bufferedChars.addAndGet(text.length()) < BUFFER_LIMIT || within) {
+        // counted before it is queued, so no batch takes it uncounted
+        long chars = bufferedChars.addAndGet(text.length());
+        queue.add(PendingRecord.buffered(text, charset, policy, time, errors));
+        if (chars < BUFFER_LIMIT || within) {
             BufferFlusher.watch(this);
         } else {
             flush(errors);
@@ -224,8 +228,9 @@ final class SharedLogFile {
     }
 
     /**
-     * Takes the in-JVM lock, waiting in line for it, and writes what is queued and buffered, unless {@code record}
-     * (if not null) was written meanwhile by the thread before (group commit). Problems are reported to
+     * Takes the in-JVM lock, waiting in line for it, and writes what is queued, unless {@code record} (if not null) was
+     * written meanwhile by the thread before (group commit). Either way {@code record} is done on return: it was queued
+     * before the lock was taken, so this thread's batch takes it if no earlier one did. Problems are reported to
      * {@code errors} once the lock is let go.
      */
     private void writeQueued(PendingRecord record, ErrorSink errors) {
@@ -233,36 +238,26 @@ final class SharedLogFile {
         List<PendingRecord> failedBuffered = null;
         WritePolicy parked = null;
         FileLock backups = null;
-        while (true) {
-            guard.lockInJvm();
-            try {
-                if (closed) {
-                    // released by its last handler while this thread came to write: the handler looks again
-                    if (record != null && !record.isDone()) {
-                        record.complete(CLOSED);
-                    }
-                    break;
+        guard.lockInJvm();
+        try {
+            if (closed) {
+                // released by its last handler while this thread came to write: the handler looks again
+                if (record != null && !record.isDone()) {
+                    record.complete(CLOSED);
                 }
-                if (record == null || !record.isDone()) {
-                    problems = BatchWriter.addAll(problems, drain());
-                    failedBuffered = batch.takeFailedBuffered(failedBuffered);
-                    WritePolicy parkedNow = writer.takeParked();
-                    if (parkedNow != null) {
-                        parked = parkedNow;
-                        backups = backups != null ? backups : tryLockBackups(parked);
-                    }
-                }
-            } finally {
-                IOException unlockFailure = guard.unlockAll();
-                if (unlockFailure != null) {
-                    problems = BatchWriter.add(problems, unlockFailure);
+            } else if (record == null || !record.isDone()) {
+                problems = drain();
+                failedBuffered = batch.takeFailedBuffered(null);
+                parked = writer.takeParked();
+                if (parked != null) {
+                    backups = tryLockBackups(parked);
                 }
             }
-            if (record == null || record.isDone()) {
-                break;
+        } finally {
+            IOException unlockFailure = guard.unlockAll();
+            if (unlockFailure != null) {
+                problems = BatchWriter.add(problems, unlockFailure);
             }
-            // queued behind a record whose publisher is still adding it (see WaitingQueue): let it finish
-            Thread.yield();
         }
         if (backups != null) {
             problems = shiftBackups(backups, parked, problems, 2);
@@ -372,7 +367,7 @@ final class SharedLogFile {
         boolean written = false;
         try {
             // encode what is queued before taking the OS lock, so other processes wait less; what comes meanwhile joins
-            batch.take(queue, buffered);
+            batch.take(queue);
             if (batch.isEmpty()) {
                 return null; // written meanwhile by the thread before
             }
@@ -381,14 +376,14 @@ final class SharedLogFile {
                 return null;
             }
             IOException lockProblem = writer.lock(batch.firstPolicy(), true);
-            batch.take(queue, buffered);
+            batch.take(queue);
             if (writer.awaitedAppends()) {
                 if (writer.appendReserved(batch.records(), batch.encoded())) {
                     written = true;
                     return null; // another process rotated meanwhile
                 }
                 lockProblem = writer.lock(batch.firstPolicy(), false);
-                batch.take(queue, buffered);
+                batch.take(queue);
             }
             if (lockProblem != null) {
                 problems = BatchWriter.add(null, lockProblem);

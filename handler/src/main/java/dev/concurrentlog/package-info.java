@@ -15,8 +15,8 @@
  * <dt>The write path</dt>
  * <dd>{@code SharedLogFile} takes each record. One that its publisher waits for ({@code autoFlush=true}) is appended
  * by {@code LockFreeAppender} without any lock when it can be: its bytes reserved in the shared state, then one
- * {@code O_APPEND} write. Otherwise, and for buffered records ({@code BufferedRecords}), records are queued
- * ({@code PendingRecord} in a {@code WaitingQueue}); each publisher waits in line for the in-JVM lock, and whichever
+ * {@code O_APPEND} write. Otherwise, and for buffered records, records are queued ({@code PendingRecord}, in one
+ * queue of the JDK's); each publisher that waits for its record waits in line for the in-JVM lock, and whichever
  * thread holds it takes all queued records as a {@code Batch}, encodes them ({@code RecordEncoder}) and has
  * {@code BatchWriter} write them: reserved as above, or, to rotate or repair, under the OS lock.
  * {@code BufferFlusher} bounds how long buffered records wait.</dd>

@@ -21,6 +21,7 @@ import dev.concurrentlog.testkit.RecordFormat;
 import dev.concurrentlog.testkit.SizeRule;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -272,6 +273,35 @@ class ConcurrentRotatingFileHandlerTest {
         handler.flush();
         assertEquals(autoFlush ? "outer\nfrom within\nafter\n" : "outer\nafter\nfrom within\n",
                 Files.readString(log));
+    }
+
+    /**
+     * Code inside the write that logs every time the handler encodes cannot keep the batch going for ever: the records
+     * it logs join the batch being taken until the buffer is full, and the next are reported and dropped.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the bound the batch never ends
+    void aWriteWhoseEncoderLogsEveryTimeEnds() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setAutoFlush(false);
+        handler.setEncoding(LoggingCharset.NAME);
+        String within = "w".repeat(999);
+        LoggingCharset.onEveryEncode(() -> log(handler, within));
+        try {
+            log(handler, "outer");
+            handler.flush();
+        } finally {
+            LoggingCharset.onEveryEncode(null);
+        }
+        List<String> lines = Files.readAllLines(log);
+        assertEquals("outer", lines.get(0));
+        assertTrue(lines.size() > 60 && lines.subList(1, lines.size()).stream().allMatch(within::equals),
+                lines.size() + " lines");
+        // the encoder may run more than once per record, so the drops are counted only as at least one
+        List<RecordingErrorManager.Report> drops = errors.takeAll(ErrorManager.WRITE_FAILURE);
+        assertFalse(drops.isEmpty());
+        assertTrue(drops.stream().allMatch(r -> r.message().contains("buffer full; not written")), drops.toString());
     }
 
     /**

@@ -19,6 +19,7 @@ public final class LoggingCharset extends Charset {
 
     static final String NAME = "X-CONCURRENTLOG-TEST-LOGGING";
     private static volatile Runnable nextEncode;
+    private static volatile Runnable everyEncode;
 
     LoggingCharset() {
         super(NAME, null);
@@ -27,6 +28,11 @@ public final class LoggingCharset extends Charset {
     /** Runs {@code task} inside the next encode. */
     static void onNextEncode(Runnable task) {
         nextEncode = task;
+    }
+
+    /** Runs {@code task} inside every encode from now on; null stops it. */
+    static void onEveryEncode(Runnable task) {
+        everyEncode = task;
     }
 
     @Override
@@ -48,6 +54,10 @@ public final class LoggingCharset extends Charset {
                 if (task != null) {
                     nextEncode = null;
                     task.run();
+                }
+                Runnable every = everyEncode;
+                if (every != null) {
+                    every.run();
                 }
                 while (in.hasRemaining()) {
                     if (!out.hasRemaining()) {

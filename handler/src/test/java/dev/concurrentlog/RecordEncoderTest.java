@@ -75,7 +75,7 @@ class RecordEncoderTest {
 
     private static PendingRecord record(String text, Charset charset) {
         return PendingRecord.buffered(text, charset, new WritePolicy(1024, 1, FileCreator.DEFAULT, 0, RotationSuffix.NONE, 0),
-                (message, exception, code) -> {
+                0, (message, exception, code) -> {
                     throw new AssertionError(message, exception);
                 });
     }
