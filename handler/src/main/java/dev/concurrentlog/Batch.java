@@ -19,7 +19,7 @@ final class Batch {
     /** The characters of the buffered records taken into this batch. */
     private long bufferedCharsTaken;
 
-    /** Takes everything queued so far. */
+    /** Takes queued records until the queue is empty, records queued meanwhile (logged from within an encode) too. */
     void take(Queue<PendingRecord> queue) {
         for (PendingRecord next; (next = queue.poll()) != null; ) {
             if (!next.isWaited()) {
@@ -74,13 +74,12 @@ final class Batch {
         return chars;
     }
 
-    /** Moves the buffered records that failed out of the batch, into {@code list} (made if null). */
-    List<PendingRecord> takeFailedBuffered(List<PendingRecord> list) {
+    /** Moves the buffered records that failed out of the batch; null if there are none. */
+    List<PendingRecord> takeFailedBuffered() {
         if (failedBuffered.isEmpty()) {
-            return list;
+            return null;
         }
-        List<PendingRecord> result = list == null ? new ArrayList<>() : list;
-        result.addAll(failedBuffered);
+        List<PendingRecord> result = new ArrayList<>(failedBuffered);
         failedBuffered.clear();
         return result;
     }

@@ -53,6 +53,8 @@ final class SharedLogFile {
     private final Queue<PendingRecord> queue = new ConcurrentLinkedQueue<>();
     /** Characters of buffered (autoFlush=false) records not yet written. */
     private final AtomicLong bufferedChars = new AtomicLong();
+    /** Characters of records logged from within a write (see {@link #buffer}) since the last batch began. */
+    private final AtomicLong charsLoggedWithin = new AtomicLong();
 
     // All below are guarded by the guard's lock.
     private final LogFileOutput output;
@@ -200,14 +202,20 @@ final class SharedLogFile {
         // logged from within a write (an encoder that logs): never wait for a lock there; and the batch being taken
         // takes this record too, so an encoder that logs every time must not keep it going for ever
         boolean within = LockFileGuard.heldByCurrentThread();
-        if (within && bufferedChars.get() >= BUFFER_LIMIT) {
-            errors.report("Record logged from within a write to " + path + " with the buffer full; not written", null,
-                    ErrorManager.WRITE_FAILURE);
+        if (within && charsLoggedWithin.addAndGet(text.length()) > BUFFER_LIMIT) {
+            errors.report("More than " + BUFFER_LIMIT + " characters logged from within one write to " + path
+                    + "; record not written", null, ErrorManager.WRITE_FAILURE);
             return;
         }
-        // counted before it is queued, so no batch takes it uncounted
+        PendingRecord record = PendingRecord.buffered(text, charset, policy, time, errors);
+        // counted before it is queued, so no batch takes it uncounted; uncounted again if the queue cannot take it
         long chars = bufferedChars.addAndGet(text.length());
-        queue.add(PendingRecord.buffered(text, charset, policy, time, errors));
+        try {
+            queue.add(record);
+        } catch (Error e) {
+            bufferedChars.addAndGet(-text.length());
+            throw e;
+        }
         if (chars < BUFFER_LIMIT || within) {
             BufferFlusher.watch(this);
         } else {
@@ -230,7 +238,8 @@ final class SharedLogFile {
     /**
      * Takes the in-JVM lock, waiting in line for it, and writes what is queued, unless {@code record} (if not null) was
      * written meanwhile by the thread before (group commit). Either way {@code record} is done on return: it was queued
-     * before the lock was taken, so this thread's batch takes it if no earlier one did. Problems are reported to
+     * before the lock was taken, so this thread's batch takes it if no earlier one did (if an Error kept that batch
+     * from completing it, it fails). Problems are reported to
      * {@code errors} once the lock is let go.
      */
     private void writeQueued(PendingRecord record, ErrorSink errors) {
@@ -247,7 +256,10 @@ final class SharedLogFile {
                 }
             } else if (record == null || !record.isDone()) {
                 problems = drain();
-                failedBuffered = batch.takeFailedBuffered(null);
+                if (record != null && !record.isDone()) {
+                    record.complete(BatchWriter.NOT_WRITTEN); // taken, but an Error kept its batch from completing it
+                }
+                failedBuffered = batch.takeFailedBuffered();
                 parked = writer.takeParked();
                 if (parked != null) {
                     backups = tryLockBackups(parked);
@@ -366,6 +378,7 @@ final class SharedLogFile {
         List<IOException> problems = null;
         boolean written = false;
         try {
+            charsLoggedWithin.set(0);
             // encode what is queued before taking the OS lock, so other processes wait less; what comes meanwhile joins
             batch.take(queue);
             if (batch.isEmpty()) {
