@@ -15,13 +15,13 @@ import dev.concurrentlog.testkit.LogCheck;
 import dev.concurrentlog.testkit.LogFiles;
 
 /**
- * Runs every writer for every number of processes and threads, each run into a fresh file, and reports records/s,
- * MB/s and what was lost, duplicated or torn. Options: {@code --records=TOTAL} per run,
- * {@code --shapes=1x1,4x1,8x1,16x1,4x4} (processes x threads), {@code --writers=all|NAME,...}, {@code --entries=logger,publish} (how records reach the
- * JBoss LogManager handlers, see {@link Entry}), {@code --rotateSize=BYTES} and {@code --maxBackupIndex=N} (of the
- * writers that rotate at 10m otherwise), {@code --runs=N} (rounds of every writer per shape, in turn: the report gives
- * medians, and each ratio is the median of the ratios within a round), {@code --output=DIR} (results.md, chart.png),
- * {@code --work=DIR}.
+ * Runs every writer in every shape (processes x threads), each run into a fresh file, and reports records/s, MB/s
+ * and what was lost, duplicated or torn. Options: {@code --records=TOTAL} per run,
+ * {@code --shapes=1x1,4x1,8x1,16x1,4x4}, {@code --writers=all|NAME,...}, {@code --entries=logger,publish} (how
+ * records reach the JBoss LogManager handlers, see {@link Entry}), {@code --rotateSize=BYTES} and
+ * {@code --maxBackupIndex=N} (of the writers that rotate at 10m otherwise), {@code --runs=N} (rounds of every writer
+ * per shape, in turn: the report gives medians, and each ratio is the median of the ratios within a round),
+ * {@code --output=DIR} (results.md, chart.png), {@code --work=DIR}.
  */
 public final class BenchmarkRunner {
 

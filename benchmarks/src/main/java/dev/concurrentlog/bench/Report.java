@@ -61,27 +61,20 @@ final class Report {
         int runs = results.stream().mapToInt(BenchmarkRunner.Result::round).max().orElse(1);
         StringBuilder text = new StringBuilder();
         text.append("Measured ").append(LocalDate.now()).append(" on ").append(machine()).append(".\n\n");
-        if (runs > 1) {
-            text.append(runs).append(" runs of each writer per shape, taken in rounds: records/s and MB/s are their"
-                    + " medians, lost, duplicated and torn their range, and each ratio is the median of the ratios"
-                    + " within a round.\n\n");
-        }
-        text.append("| writer | records through | processes x threads | records/s | ")
-                .append(runs > 1 ? "runs, records/s | " : "")
-                .append("MB/s | lost | duplicated | torn | rotates | this handler (autoFlush=true) vs it |\n");
-        text.append(runs > 1 ? "|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n"
-                : "|---|---|---|---:|---:|---:|---:|---:|---|---:|\n");
+        text.append(runs).append(runs == 1 ? " run" : " runs").append(" of each writer per shape, taken in rounds:"
+                + " records/s and MB/s are their medians, lost, duplicated and torn their range, and each ratio is the"
+                + " median of the ratios within a round.\n\n");
+        text.append("| writer | records through | processes x threads | records/s | runs, records/s | MB/s | lost |"
+                + " duplicated | torn | rotates | this handler (autoFlush=true) vs it |\n");
+        text.append("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
         for (List<Row> group : groups(results).values()) {
             Row ours = group.stream().filter(r -> r.writer() == Writer.CRH_AUTOFLUSH_TRUE).findFirst().orElse(null);
             for (Row row : group) {
                 String ratio = ours == null || row == ours ? "" : String.format("%.2fx", row.ratioOf(ours));
-                text.append(String.format("| %s | %s | %d x %d | %,.0f | ", row.writer().label, row.through(),
-                        row.processes(), row.threads(), row.medianRecordsPerSecond()));
-                if (runs > 1) {
-                    text.append(String.format("%,.0f to %,.0f | ", row.minRecordsPerSecond(),
-                            row.maxRecordsPerSecond()));
-                }
-                text.append(String.format("%.1f | %s | %s | %s | %s | %s |%n",
+                text.append(String.format(
+                        "| %s | %s | %d x %d | %,.0f | %,.0f to %,.0f | %.1f | %s | %s | %s | %s | %s |%n",
+                        row.writer().label, row.through(), row.processes(), row.threads(),
+                        row.medianRecordsPerSecond(), row.minRecordsPerSecond(), row.maxRecordsPerSecond(),
                         median(row.runs().stream().mapToDouble(BenchmarkRunner.Result::megabytesPerSecond).toArray()),
                         range(row, r -> r.integrity().lost()), range(row, r -> r.integrity().duplicated()),
                         range(row, r -> r.integrity().torn()), row.writer().rotates(), ratio));
