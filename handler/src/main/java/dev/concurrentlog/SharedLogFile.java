@@ -239,8 +239,7 @@ final class SharedLogFile {
      * Takes the in-JVM lock, waiting in line for it, and writes what is queued, unless {@code record} (if not null) was
      * written meanwhile by the thread before (group commit). Either way {@code record} is done on return: it was queued
      * before the lock was taken, so this thread's batch takes it if no earlier one did (if an Error kept that batch
-     * from completing it, it fails). Problems are reported to
-     * {@code errors} once the lock is let go.
+     * from completing it, it fails). Problems are reported to {@code errors} once the lock is let go.
      */
     private void writeQueued(PendingRecord record, ErrorSink errors) {
         List<IOException> problems = null;

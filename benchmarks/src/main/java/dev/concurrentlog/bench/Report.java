@@ -30,16 +30,22 @@ final class Report {
 
     /** One writer in one shape: its runs, one per round, in order. */
     record Row(Writer writer, String through, int processes, int threads, List<BenchmarkRunner.Result> runs) {
+        /** The records/s of the runs, in ascending order. */
+        private double[] sortedRates() {
+            return runs.stream().mapToDouble(BenchmarkRunner.Result::recordsPerSecond).sorted().toArray();
+        }
+
         double medianRecordsPerSecond() {
-            return median(runs.stream().mapToDouble(BenchmarkRunner.Result::recordsPerSecond).toArray());
+            return median(sortedRates());
         }
 
         double minRecordsPerSecond() {
-            return runs.stream().mapToDouble(BenchmarkRunner.Result::recordsPerSecond).min().orElse(0);
+            return sortedRates()[0];
         }
 
         double maxRecordsPerSecond() {
-            return runs.stream().mapToDouble(BenchmarkRunner.Result::recordsPerSecond).max().orElse(0);
+            double[] rates = sortedRates();
+            return rates[rates.length - 1];
         }
 
         boolean intact() {
