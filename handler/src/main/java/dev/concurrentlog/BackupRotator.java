@@ -88,7 +88,7 @@ final class BackupRotator {
      * under the OS lock no park is under way, and any sequence will do.
      *
      * @return the new backups of the parked files, uncompressed
-     * @throws IOException if a slot is in the way, or a move failed
+     * @throws IOException if a slot is in the way, or a move failed, in any chain (the others are shifted)
      */
     static List<Path> finishParked(Path file, RotationSuffix suffix, int maxBackupIndex, long parkedBefore)
             throws IOException {
@@ -104,11 +104,21 @@ final class BackupRotator {
             chains.computeIfAbsent(parked.base(), base -> new ArrayList<>()).add(parked);
         }
         List<Path> backups = new ArrayList<>();
+        IOException failed = null;
         for (Map.Entry<String, List<Parked>> chain : chains.entrySet()) {
             List<Parked> parked = chain.getValue();
             parked.sort(Comparator.comparingLong(Parked::sequence));
-            finishChain(chain.getKey(), parked, slotsInUse(siblings, chain.getKey(), maxBackupIndex), maxBackupIndex,
-                    backups);
+            Renames renames = new Renames();
+            try {
+                finishChain(chain.getKey(), parked, slotsInUse(siblings, chain.getKey(), maxBackupIndex),
+                        maxBackupIndex, renames, backups);
+            } catch (IOException e) {
+                renames.undo(); // a refused slot leaves every backup of the chain under the name it had
+                failed = failed == null ? e : failed; // the other chains (other periods) still shift
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
         return backups;
     }
@@ -152,7 +162,7 @@ final class BackupRotator {
      * own, so that the JIT compiles each small.
      */
     private static void finishChain(String base, List<Parked> parked, List<Slot> slots, int maxBackupIndex,
-            List<Path> backups) throws IOException {
+            Renames renames, List<Path> backups) throws IOException {
         for (Parked file : parked) {
             requireRegular(file.file());
         }
@@ -169,9 +179,9 @@ final class BackupRotator {
             if (run < inSlots.size()) {
                 shift = Math.min(shift, inSlots.get(run).index() - runEnd - 1);
             }
-            List<Slot> moved = moveUp(base, inSlots.subList(0, run), shift, maxBackupIndex);
+            List<Slot> moved = moveUp(base, inSlots.subList(0, run), shift, maxBackupIndex, renames);
             List<Slot> after = new ArrayList<>(inSlots.size() + shift);
-            after.addAll(placeParked(base, parked.subList(next, next + shift), maxBackupIndex));
+            after.addAll(placeParked(base, parked.subList(next, next + shift), maxBackupIndex, renames));
             after.addAll(moved);
             after.addAll(inSlots.subList(run, inSlots.size()));
             inSlots = after;
@@ -188,7 +198,8 @@ final class BackupRotator {
      *
      * @return the slots moved, ascending
      */
-    private static List<Slot> moveUp(String base, List<Slot> run, int shift, int maxBackupIndex) throws IOException {
+    private static List<Slot> moveUp(String base, List<Slot> run, int shift, int maxBackupIndex, Renames renames)
+            throws IOException {
         Slot[] moved = new Slot[run.size()];
         int kept = 0;
         for (int i = run.size() - 1; i >= 0; i--) {
@@ -198,7 +209,7 @@ final class BackupRotator {
                 Files.deleteIfExists(slot.file());
             } else {
                 Path file = slot.file().resolveSibling(base + "." + to + slot.extension());
-                shift(slot.file(), file);
+                renames.move(slot.file(), file);
                 moved[run.size() - 1 - kept++] = new Slot((int) to, file, slot.extension());
             }
         }
@@ -212,7 +223,8 @@ final class BackupRotator {
      *
      * @return the slots taken, ascending
      */
-    private static List<Slot> placeParked(String base, List<Parked> parked, int maxBackupIndex) throws IOException {
+    private static List<Slot> placeParked(String base, List<Parked> parked, int maxBackupIndex, Renames renames)
+            throws IOException {
         Slot[] placed = new Slot[parked.size()];
         for (int i = 0; i < parked.size(); i++) {
             Path file = parked.get(i).file();
@@ -221,7 +233,7 @@ final class BackupRotator {
                 Files.deleteIfExists(file);
             } else {
                 Path moved = file.resolveSibling(base + "." + to);
-                shift(file, moved);
+                renames.move(file, moved);
                 placed[to - 1] = new Slot(to, moved, "");
             }
         }
@@ -256,15 +268,12 @@ final class BackupRotator {
     }
 
     /**
-     * A time rotation: the file to {@code base}. A backup already there, in either form, is from an earlier turn of a
-     * cyclic suffix ({@code .EEE}) and is replaced, unless {@code keepExisting}: it was made at the previous boundary
-     * (an hour that repeats at a daylight saving fall-back), and then the file goes to the first index above the
-     * slots in use, so nothing is replaced.
-     *
-     * @return the new backup, uncompressed
+     * Where a time rotation moves the file: to {@code base}, unless a backup is there already, in either form. Then,
+     * with {@code keepExisting} (a suffix with a year, or an hour that repeats at a daylight saving fall-back), the
+     * file goes to the first index above the slots in use, so nothing is replaced; without it (a cyclic suffix such as
+     * {@code .EEE}), the backup there is from an earlier turn and replaced.
      */
-    static Path rotateByTime(Path file, String base, boolean keepExisting) throws IOException {
-        Path backup = file.resolveSibling(base);
+    static TimeBackup timeBackup(Path file, String base, boolean keepExisting) throws IOException {
         List<Path> existing = new ArrayList<>();
         int highestIndex = 0;
         for (Path sibling : siblings(file, base)) {
@@ -281,18 +290,27 @@ final class BackupRotator {
         for (Path path : existing) {
             requireRegular(path);
         }
-        if (!existing.isEmpty()) {
-            if (keepExisting) {
-                backup = file.resolveSibling(base + "." + (highestIndex + 1));
-            } else {
-                for (Path path : existing) {
-                    Files.deleteIfExists(path);
-                }
-            }
-        }
+        Path backup = file.resolveSibling(existing.isEmpty() || !keepExisting ? base : base + "." + (highestIndex + 1));
         requireRegular(backup);
-        Files.move(file, backup);
-        return backup;
+        return new TimeBackup(backup, keepExisting ? List.of() : existing, !existing.isEmpty());
+    }
+
+    /**
+     * The name a time rotation gives the file, and the backups of an earlier turn it replaces there.
+     *
+     * @param needsBackupsLock whether a backup of the name exists: choosing the name or replacing it then races with
+     *                         shifts and compression, so it is done only under the lock on the backups
+     */
+    record TimeBackup(Path path, List<Path> replaced, boolean needsBackupsLock) {
+
+        /** Moves {@code file} to the backup, after deleting the backups it replaces. */
+        Path move(Path file) throws IOException {
+            for (Path old : replaced) {
+                Files.deleteIfExists(old);
+            }
+            Files.move(file, path);
+            return path;
+        }
     }
 
     /**
@@ -427,6 +445,30 @@ final class BackupRotator {
             return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return null;
+        }
+    }
+
+    /**
+     * The renames of one chain's shift, so that a refused one can be undone: the chain then keeps the names it had
+     * (a backup already deleted for passing {@code maxBackupIndex} stays deleted). Undone last first, so a process
+     * killed while it undoes leaves a shift cut short, which the next pass finishes.
+     */
+    private static final class Renames {
+        private final List<Path[]> done = new ArrayList<>();
+
+        void move(Path from, Path to) throws IOException {
+            shift(from, to);
+            done.add(new Path[] {from, to});
+        }
+
+        void undo() {
+            for (int i = done.size() - 1; i >= 0; i--) {
+                try {
+                    shift(done.get(i)[1], done.get(i)[0]);
+                } catch (IOException e) {
+                    return; // as a pass cut short: the next one finishes it
+                }
+            }
         }
     }
 

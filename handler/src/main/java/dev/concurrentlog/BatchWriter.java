@@ -51,7 +51,7 @@ final class BatchWriter {
     /** Whether {@link #lock} ended, without the lock, because appends opened again. */
     private boolean awaitedAppends;
     private IOException lockFailure;
-    /** The policy of the last size rotation parked and not yet handed on by {@link #takeParked}, or null. */
+    /** The policy of the last rotation not yet handed on by {@link #takeParked}, or null. */
     private WritePolicy parkedBy;
 
     BatchWriter(Path path, LockFileGuard guard, LogFileOutput output,
@@ -215,13 +215,11 @@ final class BatchWriter {
                     long nextPeriod = policy.suffix().periodStart(next.time);
                     try {
                         if (periodOver) {
-                            for (Path backup : output.rotateByTime(policy, period, nextPeriod)) {
-                                rotated(backup, policy);
-                            }
+                            rotated(output.rotateByTime(policy, period, nextPeriod), policy);
                         } else {
                             output.parkBySize(policy, period);
-                            parkedBy = policy;
                         }
+                        parkedBy = policy; // the shift after the locks finishes parked files and applies maxHistory
                     } catch (IOException e) {
                         problems = add(problems, e);
                     }
@@ -250,8 +248,8 @@ final class BatchWriter {
     }
 
     /**
-     * The policy of the last size rotation the batches since the last call parked, or null if they parked none: the
-     * caller shifts the backups (see {@link LogFileOutput#finishParked}) once it has let go of the in-JVM lock.
+     * The policy of the last rotation the batches since the last call made, or null if they made none: the caller
+     * shifts the backups (see {@link LogFileOutput#tidyBackups}) once it has let go of the in-JVM lock.
      */
     WritePolicy takeParked() {
         WritePolicy parked = parkedBy;

@@ -40,6 +40,8 @@ final class LockFileGuard {
     private final Path path;
     private final FileCreator creator;
     private final ReentrantLock jvmLock = new ReentrantLock();
+    /** How many locks on the backups this JVM holds on the channel; its monitor guards it. */
+    private final int[] backupHolds = new int[1];
 
     // All below are guarded by jvmLock.
     private FileChannel channel;
@@ -220,7 +222,8 @@ final class LockFileGuard {
      * Tries the OS lock on the backups (byte 2): its holder alone moves, deletes or compresses backups. It is kept apart
      * from the mutex so that shifting the backups after a size rotation stops no one appending or rotating, and it may
      * be held after the in-JVM lock is let go (see {@link #releaseBackups}); it is taken under the in-JVM lock, after
-     * the mutex if that is held.
+     * the mutex if that is held. It is never waited for under another lock: a process stopped while it holds byte 2
+     * must not stop the others' appends (see {@link SharedLogFile#underBackupsLock}).
      *
      * @return the lock, or null if another process, or another thread of this JVM, holds it
      */
@@ -228,35 +231,34 @@ final class LockFileGuard {
         if (!jvmLock.isHeldByCurrentThread()) {
             throw new IllegalStateException("In-JVM lock on " + path + " is not held");
         }
+        FileLock lock;
         try {
-            return openChannel().tryLock(BACKUPS_BYTE, 1, false);
+            lock = openChannel().tryLock(BACKUPS_BYTE, 1, false);
         } catch (OverlappingFileLockException e) {
             return null;
         }
-    }
-
-    /**
-     * Takes the lock on the backups as {@link #tryLockBackups} does, polling as for the mutex, for at most
-     * {@code timeoutNanos}; the in-JVM lock is held.
-     *
-     * @return the lock, or null if it was still held when the time was up
-     */
-    FileLock lockBackups(long timeoutNanos) throws IOException {
-        if (!jvmLock.isHeldByCurrentThread()) {
-            throw new IllegalStateException("In-JVM lock on " + path + " is not held");
+        if (lock != null) {
+            synchronized (backupHolds) {
+                backupHolds[0]++;
+            }
         }
-        return poll(openChannel(), BACKUPS_BYTE, System.nanoTime() + timeoutNanos, null, 0);
+        return lock;
     }
 
     /**
      * Releases the lock on the backups, from any thread. If the channel was closed meanwhile (a failed release of the
      * mutex, or an interrupt while the state was first mapped), the lock went with it: nothing is left to release.
      */
-    static void releaseBackups(FileLock lock) {
+    void releaseBackups(FileLock lock) {
         try {
             lock.release();
         } catch (IOException e) {
             // closed with its channel
+        } finally {
+            synchronized (backupHolds) {
+                backupHolds[0]--;
+                backupHolds.notifyAll();
+            }
         }
     }
 
@@ -314,8 +316,25 @@ final class LockFileGuard {
         return presence.alone(channel);
     }
 
-    /** Closes the channel, dropping this JVM's locks. Only the registry calls this, for the last reference. */
+    /**
+     * Closes the channel, dropping this JVM's locks. Only the registry calls this, for the last reference. A shift of
+     * the backups that a thread of this JVM runs holds byte 2 without the in-JVM lock: it is waited for, however long
+     * it takes, since closing the channel would let another process shift the same backups at the same time.
+     */
     void close() {
+        boolean interrupted = false;
+        synchronized (backupHolds) {
+            while (backupHolds[0] > 0) {
+                try {
+                    backupHolds.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         jvmLock.lock();
         try {
             mutex = null;

@@ -276,9 +276,15 @@ final class LockFileState {
         }
     }
 
-    /** Clears the slot of a process that died, or that a new owner claims. */
-    void clear(int slot) {
+    /**
+     * Clears the slot of a process that died, or that a new owner claims.
+     *
+     * @return whether the slot counted appends in flight: their bytes are reserved, and may be missing or cut short
+     */
+    boolean clear(int slot) {
+        long word = get(slotAt(slot));
         set(slotAt(slot), 0L);
+        return word != 0;
     }
 
     /** Whether the process of {@code slot} has bytes in flight for the file of {@code generation}. */

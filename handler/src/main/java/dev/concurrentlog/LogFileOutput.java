@@ -12,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -409,15 +408,15 @@ final class LogFileOutput {
         }
     }
 
+    /** Empties the file, for a process alone on it at start ({@code append} false); the OS lock is held. */
     void truncate() throws IOException {
+        announceReplaced(); // before the file changes, as for a rotation
+        LockFileState shared = guard.state();
+        if (shared != null) {
+            shared.periodStart(LockFileState.UNKNOWN_PERIOD); // empty: the first record's period
+        }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             channel.truncate(0);
-        } finally {
-            announceReplaced();
-            LockFileState shared = guard.state();
-            if (shared != null) {
-                shared.periodStart(LockFileState.UNKNOWN_PERIOD); // empty: the first record's period
-            }
         }
         expectedEnd = -1;
     }
@@ -484,71 +483,102 @@ final class LogFileOutput {
     void parkBySize(WritePolicy policy, long periodStart) throws IOException {
         LockFileState shared = guard.state();
         String base = backupBase(policy.suffix(), periodStart);
-        // numbered by a generation of its own, taken before the rename: unique even if this process dies after it
-        long sequence = shared != null && shared.describes(logKey) ? shared.replaced(logKey)
+        // numbered by the generation the rotation moves on to before its rename: unique even if this process dies after
+        // it; without a state of this log's, after the files parked now
+        long listed = shared != null && shared.describes(logKey) ? -1
                 : BackupRotator.nextParkSequence(path, policy.suffix());
-        rotate(() -> BackupRotator.park(path, base, sequence));
+        rotate(generation -> {
+            Path parked = BackupRotator.park(path, base, listed < 0 ? generation : listed);
+            announceReplaced(); // a shift takes files parked below the generation it reads: this one from now on
+            return parked;
+        });
     }
 
     /**
      * Moves the files parked with a sequence below {@code parkedBefore} into their chains (see
-     * {@link BackupRotator#finishParked}); the lock on the backups is held. Needs no other lock: it touches no state of
-     * this object.
+     * {@link BackupRotator#finishParked}), then deletes the backups of periods beyond {@code maxHistory}; the lock on
+     * the backups is held. Needs no other lock: it touches no state of this object.
      *
      * @return the new backups, uncompressed
      */
-    List<Path> finishParked(WritePolicy policy, long parkedBefore) throws IOException {
-        if (policy.maxBackupIndex() < 1) {
-            return List.of();
+    List<Path> tidyBackups(WritePolicy policy, long parkedBefore) throws IOException {
+        List<Path> made = List.of();
+        if (policy.maxBackupIndex() > 0) {
+            try {
+                made = BackupRotator.finishParked(path, policy.suffix(), policy.maxBackupIndex(), parkedBefore);
+            } catch (IOException e) {
+                throw new IOException("Unable to shift the backups of " + path + "; every backup keeps its name, the "
+                        + "newest wait at their parked names (" + path.getFileName() + "...rotating.N) and the shift "
+                        + "is retried: " + e.getMessage(), e);
+            }
         }
-        try {
-            return BackupRotator.finishParked(path, policy.suffix(), policy.maxBackupIndex(), parkedBefore);
-        } catch (IOException e) {
-            throw new IOException("Unable to shift the backups of " + path + "; the newest stay at their parked names ("
-                    + path.getFileName() + "...rotating.N) until it succeeds: " + e.getMessage(), e);
+        RotationSuffix suffix = policy.suffix();
+        LockFileState shared = guard.state();
+        // the period of the file at the path, as the last time rotation set it (read without the OS lock: any recent
+        // value will do); the clock's without a shared state
+        long current = shared == null || !shared.describes(logKey) ? suffix.periodStart(System.currentTimeMillis())
+                : shared.periodStart();
+        if (suffix.timed() && policy.maxHistory() > 0 && current != LockFileState.UNKNOWN_PERIOD) {
+            long cutoff = current;
+            for (int i = 0; i < policy.maxHistory(); i++) {
+                cutoff = suffix.previousPeriodStart(cutoff);
+            }
+            try {
+                BackupRotator.deleteOlderThan(path, suffix, cutoff);
+            } catch (IOException e) {
+                throw new IOException("Unable to delete the backups of " + path + " older than maxHistory: "
+                        + e.getMessage(), e);
+            }
         }
+        return made;
     }
 
     /**
      * Rotates by time: the file, of the period that starts at {@code periodStart}, becomes that period's backup, and
-     * {@code nextPeriodStart} the period of the new file, for every process. Backups of periods beyond
-     * {@code maxHistory} are deleted. Takes the lock on the backups, waiting at most {@code lockTimeout}, and first
-     * finishes the size rotations parked.
+     * {@code nextPeriodStart} the period of the new file, for every process. The OS lock is held and appends are
+     * closed. The generation and the period move on before the rename, so a process that takes the OS lock after it,
+     * even if this one dies right after the rename, opens the file at the path again instead of writing through the
+     * channel it had open, and does not rotate the new file for the old period. A backup already at the name is kept
+     * (the file takes the next free index of its chain) unless the suffix is cyclic ({@code .EEE}, no year): then it
+     * is from an earlier turn and replaced. Only that case touches another backup, so only that case needs the lock on
+     * the backups, which is tried, never waited for: if another process holds it, the rotation is retried later. The
+     * size rotations parked, and {@code maxHistory}, are left to the shift that follows (see {@link #tidyBackups}).
      *
-     * @return the new backups, uncompressed: the size rotations finished, then the time backup
+     * @return the new backup, uncompressed
      */
-    List<Path> rotateByTime(WritePolicy policy, long periodStart, long nextPeriodStart) throws IOException {
-        FileLock backups = guard.lockBackups(policy.lockTimeoutNanos());
-        if (backups == null) {
-            rotationFailed = true;
-            rotationFailedAt = System.nanoTime();
-            throw new IOException("Unable to rotate " + path + " (records stay in it, rotation is retried): another "
-                    + "process held the lock on its backups for longer than lockTimeout");
+    Path rotateByTime(WritePolicy policy, long periodStart, long nextPeriodStart) throws IOException {
+        RotationSuffix suffix = policy.suffix();
+        long start = suffix.periodStart(periodStart);
+        // a name that repeats at once (the hour a daylight saving fall-back repeats) must not replace its backup either
+        boolean keepExisting = suffix.namesOnePeriod()
+                || suffix.dateText(suffix.previousPeriodStart(start)).equals(suffix.dateText(start));
+        FileLock backups = null;
+        try {
+            backups = guard.tryLockBackups();
+        } catch (IOException e) {
+            // no lock: a rotation that needs it is retried
         }
         try {
-            // the size rotations first: the time backup may be named after the size chain
-            List<Path> made = new ArrayList<>(finishParked(policy, Long.MAX_VALUE)); // no park under way
-            RotationSuffix suffix = policy.suffix();
-            long start = suffix.periodStart(periodStart);
-            // a name that repeats at once (the hour a daylight saving fall-back repeats) must not replace its backup
-            boolean repeated = suffix.dateText(suffix.previousPeriodStart(start)).equals(suffix.dateText(start));
-            made.add(rotate(() -> BackupRotator.rotateByTime(path, backupBase(suffix, start), repeated)));
-            beginPeriod(nextPeriodStart);
-            if (policy.maxHistory() > 0) {
-                long cutoff = nextPeriodStart;
-                for (int i = 0; i < policy.maxHistory(); i++) {
-                    cutoff = suffix.previousPeriodStart(cutoff);
+            FileLock held = backups;
+            return rotate(generation -> {
+                BackupRotator.TimeBackup target = BackupRotator.timeBackup(path, backupBase(suffix, start),
+                        keepExisting);
+                if (target.needsBackupsLock() && held == null) {
+                    throw new IOException("another process holds the lock on its backups, and " + target.path()
+                            + " exists");
                 }
+                beginPeriod(nextPeriodStart);
                 try {
-                    BackupRotator.deleteOlderThan(path, suffix, cutoff);
+                    return target.move(path);
                 } catch (IOException e) {
-                    throw new IOException("Unable to delete the backups of " + path + " older than maxHistory: "
-                            + e.getMessage(), e);
+                    beginPeriod(periodStart); // the file at the path keeps its period
+                    throw e;
                 }
-            }
-            return made;
+            });
         } finally {
-            LockFileGuard.releaseBackups(backups);
+            if (backups != null) {
+                guard.releaseBackups(backups);
+            }
         }
     }
 
@@ -556,14 +586,16 @@ final class LogFileOutput {
         return path.getFileName() + suffix.dateText(suffix.timed() ? suffix.periodStart(periodStart) : 0);
     }
 
+    /** A rename of the file at the path, given the generation the rotation moved on to (-1 without a shared state). */
     private interface Move<T> {
-        T run() throws IOException;
+        T run(long generation) throws IOException;
     }
 
     private <T> T rotate(Move<T> move) throws IOException {
         close();
+        long generation = announceReplaced();
         try {
-            T moved = move.run();
+            T moved = move.run(generation);
             rotationFailed = false;
             return moved;
         } catch (IOException e) {
@@ -571,17 +603,18 @@ final class LogFileOutput {
             rotationFailedAt = System.nanoTime();
             throw new IOException("Unable to rotate " + path + " (records stay in it, rotation is retried): "
                     + e.getMessage(), e);
-        } finally {
-            announceReplaced(); // even a rotation that failed part way may have moved the file
         }
     }
 
-    /** Tells every process, through the shared state, that the file at the path changed under the lock. */
-    private void announceReplaced() {
+    /**
+     * Tells every process, through the shared state, that the file at the path is being replaced under the lock: each
+     * opens the path again before its next write.
+     *
+     * @return the new generation, or -1 without a shared state
+     */
+    private long announceReplaced() {
         LockFileState shared = guard.state();
-        if (shared != null) {
-            shared.replaced(logKey);
-        }
+        return shared == null ? -1 : shared.replaced(logKey);
     }
 
     void close() {

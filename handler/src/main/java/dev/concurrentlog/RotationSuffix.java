@@ -240,6 +240,14 @@ final class RotationSuffix {
                 ? date : null;
     }
 
+    /**
+     * Whether a backup name means one period (the suffix has a year), not one in every week or year: a backup of that
+     * name is never replaced by a later one.
+     */
+    boolean namesOnePeriod() {
+        return hasYear();
+    }
+
     /** Whether the date pattern has a year field ({@code y}), outside quotes. */
     private boolean hasYear() {
         boolean quoted = false;

@@ -8,7 +8,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ErrorManager;
 
 /**
@@ -46,9 +48,14 @@ final class SharedLogFile {
     /** Buffered records (autoFlush=false) are written once they reach this many characters (bytes, for ASCII). */
     static final long BUFFER_LIMIT = 64 * 1024;
 
+    private static final long MAX_SHIFT_BACKOFF_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final long MIN_BACKUPS_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_BACKUPS_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
 
     private final Path path;
     private final LockFileGuard guard;
+    private final Timings timings;
     /** Records to write under the in-JVM lock, waited for or buffered, in the order they were published. */
     private final Queue<PendingRecord> queue = new ConcurrentLinkedQueue<>();
     /** Characters of buffered (autoFlush=false) records not yet written. */
@@ -68,10 +75,14 @@ final class SharedLogFile {
     private volatile boolean compressionFailing;
     /** Whether the last shift of the backups failed; reported once until one succeeds. */
     private volatile boolean shiftFailing;
+    /** Failed shifts in a row, and when the last one failed (nanoTime): the next waits (see {@link #shiftDue}). */
+    private volatile int shiftFailures;
+    private volatile long shiftFailedAt;
 
     private SharedLogFile(Path path, LockFileGuard guard, Timings timings) {
         this.path = path;
         this.guard = guard;
+        this.timings = timings;
         this.output = new LogFileOutput(path, guard, timings);
         this.lockFree = new LockFreeAppender(path, guard, output, timings);
         this.writer = new BatchWriter(path, guard, output, this::rotated);
@@ -260,7 +271,7 @@ final class SharedLogFile {
                 }
                 failedBuffered = batch.takeFailedBuffered();
                 parked = writer.takeParked();
-                if (parked != null) {
+                if (parked != null && shiftDue()) {
                     backups = tryLockBackups(parked);
                 }
             }
@@ -302,18 +313,24 @@ final class SharedLogFile {
             long generation = shared == null ? Long.MAX_VALUE : shared.generation();
             boolean shifted = false;
             try {
-                for (Path backup : output.finishParked(policy, generation)) {
+                for (Path backup : output.tidyBackups(policy, generation)) {
                     rotated(backup, policy);
                 }
                 shiftFailing = false;
+                shiftFailures = 0;
                 shifted = true;
             } catch (IOException e) {
+                shiftFailedAt = System.nanoTime();
+                shiftFailures = Math.min(shiftFailures + 1, 32);
                 if (!shiftFailing) {
                     shiftFailing = true;
                     found = BatchWriter.add(found, e);
                 }
+                if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
+                    BackupCompressor.sweep(this, policy); // what the chains that did shift made
+                }
             } finally {
-                LockFileGuard.releaseBackups(backups);
+                guard.releaseBackups(backups);
             }
             // a failed shift is tried again by the next rotation; without a shared state every rotation shifts
             if (!shifted || shared == null || shared.generation() == generation || pass == passes) {
@@ -332,13 +349,34 @@ final class SharedLogFile {
         return found;
     }
 
-    /** {@link LockFileGuard#tryLockBackups}, null on failure too (the next rotation shifts then). */
+    /**
+     * {@link LockFileGuard#tryLockBackups}, null on failure too (the next rotation shifts then), and null if
+     * {@code policy} keeps no backups to shift or prune.
+     */
     private FileLock tryLockBackups(WritePolicy policy) {
         try {
-            return policy.maxBackupIndex() > 0 ? guard.tryLockBackups() : null;
+            return tidiesBackups(policy) ? guard.tryLockBackups() : null;
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether a rotation's shift may be tried: after {@code n} failed shifts in a row, not within
+     * {@link Timings#rotationRetryNanos} times 2^(n-1), at most a minute, of the last. A shift that a refused rename
+     * fails is thus not tried again for every rotation.
+     */
+    private boolean shiftDue() {
+        int failures = shiftFailures;
+        if (failures == 0) {
+            return true;
+        }
+        long pause = Math.min(MAX_SHIFT_BACKOFF_NANOS, timings.rotationRetryNanos << Math.min(failures - 1, 20));
+        return System.nanoTime() - shiftFailedAt >= pause;
+    }
+
+    private static boolean tidiesBackups(WritePolicy policy) {
+        return policy.maxBackupIndex() > 0 || policy.suffix().timed() && policy.maxHistory() > 0;
     }
 
     /**
@@ -347,24 +385,18 @@ final class SharedLogFile {
      * file to a holder that may have closed since). Problems go to {@code errors}.
      */
     void shiftParked(WritePolicy policy, ErrorSink errors) {
-        if (policy.maxBackupIndex() < 1) {
+        if (!tidiesBackups(policy)) {
             return;
         }
-        FileLock backups = null;
         List<IOException> problems = null;
-        guard.lockInJvm();
+        FileLock[] backups = new FileLock[1];
         try {
-            backups = closed ? null : guard.lockBackups(policy.lockTimeoutNanos());
+            underBackupsLock(() -> backups[0] = guard.tryLockBackups(), policy.lockTimeoutNanos());
         } catch (IOException e) {
-            // the lock file cannot be opened: the writes have said so already, and they parked nothing
-        } finally {
-            IOException unlockFailure = guard.unlockAll();
-            if (unlockFailure != null) {
-                problems = BatchWriter.add(problems, unlockFailure);
-            }
+            // closed, the lock file cannot be opened (the writes said so, and parked nothing), or held past the timeout
         }
-        if (backups != null) {
-            problems = shiftBackups(backups, policy, problems, 1);
+        if (backups[0] != null) {
+            problems = shiftBackups(backups[0], policy, problems, 1);
         }
         if (problems != null) {
             for (IOException problem : problems) {
@@ -432,27 +464,61 @@ final class SharedLogFile {
      *                     the timeout
      */
     void underLocks(LockedAction action, long lockTimeoutNanos) throws IOException {
-        IOException failure;
-        guard.lockInJvm();
-        try {
-            if (closed) {
-                throw new IOException(path + " is closed");
+        underBackupsLock(() -> {
+            FileLock backups = guard.tryLockBackups();
+            if (backups != null) {
+                try {
+                    action.run();
+                } finally {
+                    guard.releaseBackups(backups);
+                }
             }
-            FileLock backups = guard.lockBackups(lockTimeoutNanos);
-            if (backups == null) {
+            return backups;
+        }, lockTimeoutNanos);
+    }
+
+    /** One try of a wait for the lock on the backups (see {@link #underBackupsLock}). */
+    @FunctionalInterface
+    private interface BackupsTry {
+        /** @return the lock on the backups if it was got, else null */
+        FileLock run() throws IOException;
+    }
+
+    /**
+     * Waits at most {@code timeoutNanos} for the lock on the backups, with {@code attempt}: each try under the in-JVM
+     * lock, the pauses between them without it, backing off from 1 to 50 ms. A process that holds the lock on the
+     * backups for long (stopped) thus never holds up this JVM's appends, which need the in-JVM lock now and then.
+     *
+     * @throws IOException if the file is closed, the lock was still held when the time was up, or the attempt failed
+     */
+    private void underBackupsLock(BackupsTry attempt, long timeoutNanos) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        long pause = MIN_BACKUPS_PAUSE_NANOS;
+        while (true) {
+            FileLock got;
+            IOException failure;
+            guard.lockInJvm();
+            try {
+                if (closed) {
+                    throw new IOException(path + " is closed");
+                }
+                got = attempt.run();
+            } finally {
+                failure = guard.unlockAll();
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            long left = deadline - System.nanoTime();
+            if (got != null) {
+                return;
+            }
+            if (left <= 0) {
                 throw new IOException("The backups of " + path + " were locked by another process for longer than "
                         + "lockTimeout");
             }
-            try {
-                action.run();
-            } finally {
-                LockFileGuard.releaseBackups(backups);
-            }
-        } finally {
-            failure = guard.unlockAll();
-        }
-        if (failure != null) {
-            throw failure;
+            LockSupport.parkNanos(this, Math.min(pause, left));
+            pause = Math.min(2 * pause, MAX_BACKUPS_PAUSE_NANOS);
         }
     }
 
@@ -498,16 +564,7 @@ final class SharedLogFile {
         flush();
         guard.lockInJvm();
         try {
-            try {
-                // waits for a shift of the backups by a thread of this JVM: closing the channel would drop its lock
-                FileLock backups = guard.lockBackups(BackupCompressor.CLOSE_WAIT_NANOS);
-                if (backups != null) {
-                    LockFileGuard.releaseBackups(backups);
-                }
-            } catch (IOException e) {
-                // no channel to the lock file: no lock to wait for
-            }
-            closed = true;
+            closed = true; // a shift of this JVM's under way ends with its pass; the guard waits for it to let go
             output.close();
         } finally {
             guard.unlockAll();

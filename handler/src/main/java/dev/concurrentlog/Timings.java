@@ -9,7 +9,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class Timings {
 
-    /** How long after a failed rotation the JVM waits before it tries again. */
+    /**
+     * How long after a failed rotation the JVM waits before it tries again; after a failed shift of the backups, the
+     * first pause (it doubles on each failure, up to a minute).
+     */
     volatile long rotationRetryNanos = TimeUnit.SECONDS.toNanos(1);
     /** How long, at most, the file at the path goes without being compared with the open one (an outside tool). */
     volatile long identityCheckNanos = TimeUnit.MILLISECONDS.toNanos(10);

@@ -65,8 +65,11 @@ final class WriterSlots {
             try {
                 FileLock lock = channel.tryLock(FIRST_SLOT_BYTE + candidate, 1, false);
                 if (lock != null) {
-                    if (candidate != slot) {
-                        state.clear(candidate); // whatever a dead owner left; this JVM's own appends still count
+                    // whatever a dead owner left; this JVM's own appends still count. A dead owner's appends in
+                    // flight may be missing or cut short (a record cut at a page): the end becomes unknown, as after
+                    // a drain that finds a dead writer, so the next write reads the size and ends an unfinished line
+                    if (candidate != slot && state.clear(candidate)) {
+                        state.endUnknown();
                     }
                     slot = candidate;
                     held = lock;

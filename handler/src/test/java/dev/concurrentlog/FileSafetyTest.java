@@ -196,6 +196,7 @@ class FileSafetyTest {
         LogCheck.verify(files, Map.of("w T0", 50L));
 
         Files.delete(BackupRotator.backup(log, 1));
+        timings.rotationRetryNanos = 0; // the next rotation shifts, without the pause after a failed shift
         for (int sequence = 50; sequence < 70; sequence++) {
             log(RecordFormat.record("w", 0, sequence, 40));
         }

@@ -3,6 +3,7 @@ package dev.concurrentlog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import java.util.logging.LogRecord;
 
 import dev.concurrentlog.testkit.LogCheck;
 import dev.concurrentlog.testkit.LogFiles;
+import dev.concurrentlog.testkit.RecordFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,10 +76,43 @@ class RefusedRotationTest {
 
         Files.delete(obstacle.resolve("inside"));
         Files.delete(obstacle);
+        timings.rotationRetryNanos = 0; // the next rotation shifts, without the pause after a failed shift
         writeRecords(handler, "w", 100, 120);
         assertEquals(List.of(BackupRotator.backup(log, 2), obstacle, log), LogFiles.oldestFirst(log),
                 "shifted once the obstacle is gone, the parked files past maxBackupIndex deleted");
         assertTrue(Files.isRegularFile(obstacle), "rotation resumed");
+    }
+
+    // with a time suffix too: the obstacle stops only the shift, reported once; the time rotation goes on, and so do
+    // the size rotations, parked
+    @Test
+    void obstacleInASizeSlotStopsOnlyTheShiftWithATimeSuffix() throws IOException {
+        Path log = dir.resolve("app.log");
+        ConcurrentRotatingFileHandler handler = handler(log);
+        handler.setTimeZone("UTC");
+        handler.setSuffix(".yyyy-MM-dd");
+        TestHandlers.rotateAt(handler, "1k", 5);
+        Path obstacle = log.resolveSibling("app.log.2026-11-25.2");
+        Files.createDirectories(obstacle.resolve("inside"));
+        timings.rotationRetryNanos = 0; // every rotation tries the shift again, without a pause
+
+        for (int sequence = 0; sequence < 80; sequence++) {
+            LogRecord record = new LogRecord(Level.INFO, RecordFormat.record("w", 0, sequence, 40));
+            record.setInstant(Instant.parse(sequence < 40 ? "2026-11-25T12:00:00Z" : "2026-11-26T12:00:00Z"));
+            handler.publish(record);
+        }
+        List<RecordingErrorManager.Report> reports = errors.takeAll(ErrorManager.GENERIC_FAILURE);
+        assertEquals(1, reports.size(), "reported once until a shift succeeds: " + reports);
+        assertTrue(reports.get(0).message().contains(obstacle.toString()), reports.get(0).message());
+        assertTrue(Files.isRegularFile(log.resolveSibling("app.log.2026-11-25")), "not rotated by time");
+        List<Path> files = LogFiles.oldestFirst(log, "2026-11-25".length());
+        files.remove(obstacle);
+        for (Path file : files) {
+            assertTrue(Files.size(file) <= 1024, file + " is larger than rotateSize");
+        }
+        assertTrue(files.size() >= 5, "size rotations stopped: " + files);
+        assertTrue(Files.isRegularFile(log.resolveSibling("app.log.2026-11-26.1")), "the next day's chain waits: " + files);
+        LogCheck.verify(files, Map.of("w T0", 80L));
     }
 
     @Test

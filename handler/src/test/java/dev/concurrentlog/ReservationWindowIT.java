@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.ErrorManager;
 import java.util.logging.Level;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -116,6 +118,37 @@ class ReservationWindowIT {
         }
     }
 
+    // A process killed part way through its append leaves its slot counted and its record cut. A process that claims
+    // that slot anew must make the end unknown, as a drain that finds the dead writer does: else the ticket still
+    // counts the bytes never written, and the next append, without the lock, continues the cut line.
+    @Test
+    @Timeout(120)
+    void slotOfAWriterKilledMidAppendClaimedAnewMakesTheEndUnknown() throws Exception {
+        Path log = dir.resolve("claimed.log");
+        Timings trusting = new Timings();
+        trusting.identityCheckNanos = TimeUnit.HOURS.toNanos(1); // as a writer whose identity check is fresh
+        handler = TestHandlers.create(log, errors, trusting);
+        publish(0);
+        reserver = startReserver(log, Reserver.CUT);
+        reserver.go();
+        reserver.expectLine(Reserver.WRITTEN);
+        reserver.kill();
+        reserver.process().waitFor();
+        reserver = startReserver(log, Reserver.CLAIM); // takes the dead one's slot: the first free one
+
+        for (int i = 1; i < 4; i++) {
+            publish(i);
+        }
+        handler.close();
+        handler = null;
+        List<Path> files = LogFiles.oldestFirst(log);
+        List<String> cut = LogFiles.readLines(log).stream().filter(line -> line.startsWith("W" + Reserver.WRITER))
+                .toList();
+        assertEquals(1, cut.size(), "the cut record: " + cut);
+        assertFalse(cut.get(0).contains("Wt "), "a record continued the cut line: " + cut.get(0));
+        LogCheck.verifyAfterKills(files, Map.of("t T0", 4L), Map.of(Reserver.WRITER + " T0", 0L), 40);
+    }
+
     /**
      * Lets the stopped reserver go on and write its record, waits for the writer, closes the handler, and checks that
      * every record is there once and the reserver's is in the oldest file, the one it was reserved in.
@@ -163,8 +196,13 @@ class ReservationWindowIT {
     }
 
     private static ChildJvm.Running startReserver(Path log) throws IOException {
-        ChildJvm.Running child = ChildJvm.of(Reserver.class).args(log.toString(), lockFileOf(log).toString())
-                .stderrTo(log.resolveSibling("reserver.stderr")).start();
+        return startReserver(log, "");
+    }
+
+    /** Starts a {@link Reserver} in {@code mode} and waits until it is ready. */
+    private static ChildJvm.Running startReserver(Path log, String mode) throws IOException {
+        ChildJvm.Running child = ChildJvm.of(Reserver.class).args(log.toString(), lockFileOf(log).toString(), mode)
+                .stderrTo(log.resolveSibling("reserver-" + mode + ".stderr")).start();
         child.awaitReady();
         return child;
     }
