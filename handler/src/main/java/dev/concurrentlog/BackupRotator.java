@@ -269,11 +269,14 @@ final class BackupRotator {
 
     /**
      * Where a time rotation moves the file: to {@code base}, unless a backup is there already, in either form. Then,
-     * with {@code keepExisting} (a suffix with a year, or an hour that repeats at a daylight saving fall-back), the
-     * file goes to the first index above the slots in use, so nothing is replaced; without it (a cyclic suffix such as
-     * {@code .EEE}), the backup there is from an earlier turn and replaced.
+     * with {@code keepExisting} (a suffix with a year, or an hour that repeats at a daylight saving fall-back), or if
+     * that backup was last written from {@code turnStart} to before {@code turnEnd} (this turn of a cyclic suffix: a
+     * rotation of this period that its process did not live to announce), the file goes to the first index above the
+     * slots in use, so nothing is replaced; otherwise (a cyclic suffix such as {@code .EEE}) the backup is from an
+     * earlier turn and replaced.
      */
-    static TimeBackup timeBackup(Path file, String base, boolean keepExisting) throws IOException {
+    static TimeBackup timeBackup(Path file, String base, boolean keepExisting, long turnStart, long turnEnd)
+            throws IOException {
         List<Path> existing = new ArrayList<>();
         int highestIndex = 0;
         for (Path sibling : siblings(file, base)) {
@@ -287,12 +290,16 @@ final class BackupRotator {
                 highestIndex = Math.max(highestIndex, name.index);
             }
         }
+        boolean keep = keepExisting;
         for (Path path : existing) {
             requireRegular(path);
+            BasicFileAttributes attributes = attributes(path);
+            long written = attributes == null ? Long.MIN_VALUE : attributes.lastModifiedTime().toMillis();
+            keep |= written >= turnStart && written < turnEnd;
         }
-        Path backup = file.resolveSibling(existing.isEmpty() || !keepExisting ? base : base + "." + (highestIndex + 1));
+        Path backup = file.resolveSibling(existing.isEmpty() || !keep ? base : base + "." + (highestIndex + 1));
         requireRegular(backup);
-        return new TimeBackup(backup, keepExisting ? List.of() : existing, !existing.isEmpty());
+        return new TimeBackup(backup, keep ? List.of() : existing, !existing.isEmpty());
     }
 
     /**

@@ -536,13 +536,14 @@ final class LogFileOutput {
     /**
      * Rotates by time: the file, of the period that starts at {@code periodStart}, becomes that period's backup, and
      * {@code nextPeriodStart} the period of the new file, for every process. The OS lock is held and appends are
-     * closed. The generation and the period move on before the rename, so a process that takes the OS lock after it,
-     * even if this one dies right after the rename, opens the file at the path again instead of writing through the
-     * channel it had open, and does not rotate the new file for the old period. A backup already at the name is kept
-     * (the file takes the next free index of its chain) unless the suffix is cyclic ({@code .EEE}, no year): then it
-     * is from an earlier turn and replaced. Only that case touches another backup, so only that case needs the lock on
-     * the backups, which is tried, never waited for: if another process holds it, the rotation is retried later. The
-     * size rotations parked, and {@code maxHistory}, are left to the shift that follows (see {@link #tidyBackups}).
+     * closed. The generation moves on before the rename, so a process that takes the OS lock after it, even if this one
+     * dies right after the rename, opens the file at the path again instead of writing through the channel it had
+     * open; the new file, empty, takes the period of its first record, so it is not rotated for the old period. A
+     * backup already at the name is kept (the file takes the next free index of its chain) unless the suffix is cyclic
+     * ({@code .EEE}, no year) and the backup is from an earlier turn: then it is replaced. Only then is another backup
+     * touched, so only then is the lock on the backups needed, which is tried, never waited for: if another process
+     * holds it, the rotation is retried later. The size rotations parked, and {@code maxHistory}, are left to the shift
+     * that follows (see {@link #tidyBackups}).
      *
      * @return the new backup, uncompressed
      */
@@ -561,19 +562,16 @@ final class LogFileOutput {
         try {
             FileLock held = backups;
             return rotate(generation -> {
+                // a backup written from the period's start to the end of the next (late records) is of this turn
                 BackupRotator.TimeBackup target = BackupRotator.timeBackup(path, backupBase(suffix, start),
-                        keepExisting);
+                        keepExisting, start, suffix.nextPeriodStart(suffix.nextPeriodStart(start)));
                 if (target.needsBackupsLock() && held == null) {
                     throw new IOException("another process holds the lock on its backups, and " + target.path()
                             + " exists");
                 }
+                Path moved = target.move(path);
                 beginPeriod(nextPeriodStart);
-                try {
-                    return target.move(path);
-                } catch (IOException e) {
-                    beginPeriod(periodStart); // the file at the path keeps its period
-                    throw e;
-                }
+                return moved;
             });
         } finally {
             if (backups != null) {

@@ -129,6 +129,11 @@ final class WriterJvms {
             return progress.getLong(thread * Long.BYTES);
         }
 
+        /** The longest any publish call of {@code thread} took so far, in nanoseconds. */
+        long longestPublishNanos(int thread) {
+            return progress.getLong((threads + thread) * Long.BYTES);
+        }
+
         long returned() {
             long total = 0;
             for (int t = 0; t < threads; t++) {
@@ -154,7 +159,7 @@ final class WriterJvms {
         MappedByteBuffer progress;
         try (FileChannel channel = FileChannel.open(progressFile, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            progress = channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) threads * Long.BYTES);
+            progress = channel.map(FileChannel.MapMode.READ_WRITE, 0, 2L * threads * Long.BYTES);
         }
         ChildJvm.Running jvm = start(properties, writer, threads, -1, 1, progressFile);
         jvm.awaitReady();

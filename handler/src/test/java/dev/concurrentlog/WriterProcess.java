@@ -3,12 +3,15 @@ package dev.concurrentlog;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import dev.concurrentlog.testkit.ParentLink;
@@ -24,11 +27,14 @@ import dev.concurrentlog.testkit.RecordFormat;
  * error manager saw a report): the line protocol of {@link dev.concurrentlog.testkit.ChildJvm}.
  * <p>
  * With a progress file, each thread stores in it, memory-mapped, how many of its publish calls have returned (a long
- * at offset 8 x thread); the kernel keeps what was stored even if the JVM is killed. Records per thread -1 means:
- * write until the parent says {@code stop}.
+ * at offset 8 x thread), and the longest any of them took, in nanoseconds (a long at 8 x (threads + thread)); the
+ * kernel keeps what was stored even if the JVM is killed. Records per thread -1 means: write until the parent says
+ * {@code stop}.
  * <p>
  * System properties: {@code writer.pauseMicros}, a pause after each record (a steady, low rate for runs that last
- * minutes); {@code writer.timed=true}, records that carry the time they were logged ({@link RecordFormat#timedRecord}).
+ * minutes); {@code writer.timed=true}, records that carry the time they were logged ({@link RecordFormat#timedRecord});
+ * {@code writer.clockSkewFile}, a file that holds, once the parent says {@code go}, milliseconds added to the time of
+ * every record (in the record and its text), so that a run crosses a period boundary when the test wants it to.
  */
 public final class WriterProcess {
 
@@ -67,17 +73,35 @@ public final class WriterProcess {
         AtomicBoolean stop = new AtomicBoolean();
         long pauseNanos = Long.getLong("writer.pauseMicros", 0) * 1000;
         boolean timed = Boolean.getBoolean("writer.timed");
+        String skewFile = System.getProperty("writer.clockSkewFile");
+        long skew = skewFile == null ? 0 : Long.parseLong(Files.readString(Path.of(skewFile)).trim());
 
         List<Thread> started = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
             Thread worker = new Thread(() -> {
                 Logger logger = loggers[thread % loggerCount];
+                long longest = 0;
                 for (int sequence = 0; records < 0 ? !stop.get() : sequence < records; sequence++) {
-                    logger.info(timed ? RecordFormat.timedRecord(writer, thread, sequence, System.currentTimeMillis())
-                            : RecordFormat.record(writer, thread, sequence, PAYLOAD));
+                    long time = System.currentTimeMillis() + skew;
+                    String text = timed ? RecordFormat.timedRecord(writer, thread, sequence, time)
+                            : RecordFormat.record(writer, thread, sequence, PAYLOAD);
+                    long publishing = System.nanoTime();
+                    if (skew == 0) {
+                        logger.info(text);
+                    } else {
+                        LogRecord record = new LogRecord(Level.INFO, text);
+                        record.setInstant(java.time.Instant.ofEpochMilli(time));
+                        record.setLoggerName(logger.getName());
+                        logger.log(record);
+                    }
+                    long took = System.nanoTime() - publishing;
                     if (progress != null) {
                         progress.putLong(thread * Long.BYTES, sequence + 1L);
+                        if (took > longest) {
+                            longest = took;
+                            progress.putLong((threads + thread) * Long.BYTES, longest);
+                        }
                     }
                     if (pauseNanos > 0) {
                         java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
@@ -106,7 +130,7 @@ public final class WriterProcess {
     private static MappedByteBuffer mapProgress(Path file, int threads) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-            return channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) threads * Long.BYTES);
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, 2L * threads * Long.BYTES);
         }
     }
 }

@@ -85,6 +85,20 @@ public final class LogCheck {
         return this;
     }
 
+    /**
+     * As {@link #expectKilled}, for writers of {@link RecordFormat#timedRecord}s: the record in flight is known up to
+     * its time and checksum, which any digits may stand for in an unfinished line.
+     */
+    public LogCheck expectKilledTimed(Map<String, Long> returnedByKey) {
+        returnedByKey.forEach((key, returned) -> {
+            returnedByKilled.put(key, returned);
+            int thread = key.lastIndexOf(" T");
+            inFlightOfKilled.put(key, RecordFormat.timedRecord(key.substring(0, thread),
+                    Integer.parseInt(key.substring(thread + 2)), returned, 0).replaceFirst("@0 C[0-9a-f]+$", "@"));
+        });
+        return this;
+    }
+
     /** Counts the records of writer threads that were not expected, instead of calling them a problem. */
     public LogCheck anyWriter() {
         anyWriter = true;
@@ -175,11 +189,43 @@ public final class LogCheck {
     /** Whether {@code line} is the beginning of the record some killed writer's thread was publishing when it died. */
     private boolean isUnfinishedRecordOfKilled(String line) {
         for (String inFlight : inFlightOfKilled.values()) {
-            if (!line.isEmpty() && line.length() < inFlight.length() && inFlight.startsWith(line)) {
-                return true;
+            if (!line.isEmpty() && agreement(line, inFlight) == line.length()
+                    && (line.length() < inFlight.length() || timed(inFlight))) {
+                return true; // a whole timed record is intact, and counted before this is asked
             }
         }
         return false;
+    }
+
+    /** Whether {@code inFlight} is the beginning of a timed record up to its time (see {@link #expectKilledTimed}). */
+    private static boolean timed(String inFlight) {
+        return inFlight.endsWith("@");
+    }
+
+    /**
+     * How many characters at the beginning of {@code line} agree with the record {@code inFlight}: all of them, for a
+     * timed one, up to its time and then any digits, {@code " C"} and any hexadecimal digits.
+     */
+    private static int agreement(String line, String inFlight) {
+        int common = 0;
+        int most = Math.min(inFlight.length(), line.length());
+        while (common < most && line.charAt(common) == inFlight.charAt(common)) {
+            common++;
+        }
+        if (timed(inFlight) && common == inFlight.length()) {
+            while (common < line.length() && Character.isDigit(line.charAt(common))) {
+                common++;
+            }
+            if (line.startsWith(" C", common)) {
+                common += 2;
+                while (common < line.length() && Character.digit(line.charAt(common), 16) >= 0) {
+                    common++;
+                }
+            } else if (common == line.length() - 1 && line.charAt(common) == ' ') {
+                common++;
+            }
+        }
+        return common;
     }
 
     /**
@@ -189,10 +235,12 @@ public final class LogCheck {
      */
     private int joinedAfterUnfinishedOfKilled(String line) {
         for (String inFlight : inFlightOfKilled.values()) {
-            int common = 0;
-            int most = Math.min(inFlight.length() - 1, line.length() - 1);
-            while (common < most && line.charAt(common) == inFlight.charAt(common)) {
-                common++;
+            // short of the whole record in flight: two whole records on one line are merged, not joined
+            int common = Math.min(agreement(line, inFlight), line.length() - 1);
+            if (!timed(inFlight)) {
+                common = Math.min(common, inFlight.length() - 1);
+            } else if (common > 0 && isIntact(line.substring(0, common))) {
+                common--;
             }
             for (int start = common; start > 0; start--) {
                 String rest = layout.recordText(line.substring(start));
@@ -203,6 +251,11 @@ public final class LogCheck {
             }
         }
         return 0;
+    }
+
+    private static boolean isIntact(String text) {
+        RecordFormat.Fields record = RecordFormat.parse(text);
+        return record != null && record.intact();
     }
 
     private static String abbreviate(String line) {
