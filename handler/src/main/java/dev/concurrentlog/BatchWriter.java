@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * file past its rotate size (by size: the file is only parked, see {@link #takeParked}), writes each run of records
  * between rotations with one write call, and opens appends again.
  * <p>
- * If another process keeps the lock file past the {@code lockTimeout}, the batch is appended without the lock and
- * without rotating; so are later batches, each after one more try for the lock, until the lock is free again.
+ * If another process keeps the lock file past the {@code lockTimeout}, or the file system fails the lock call, the
+ * batch is appended without the lock and without rotating; so are later batches, each after one more try for the
+ * lock, until the lock is had again.
  */
 final class BatchWriter {
 
@@ -46,11 +47,10 @@ final class BatchWriter {
     private ByteBuffer runBuffer = ByteBuffer.allocateDirect(16 * 1024);
     /** Whether the last batch was written without the lock because the lock timeout passed. */
     private boolean unlocked;
-    /** Whether {@link #lock} got the OS lock for the current batch, and what went wrong if it failed. */
+    /** Whether {@link #lock} got the OS lock for the current batch. */
     private boolean locked;
     /** Whether {@link #lock} ended, without the lock, because appends opened again. */
     private boolean awaitedAppends;
-    private IOException lockFailure;
     /** The policy of the last rotation not yet handed on by {@link #takeParked}, or null. */
     private WritePolicy parkedBy;
 
@@ -144,7 +144,6 @@ final class BatchWriter {
      * @return a problem of the file to report once no lock is held (writing without the lock starts), or null
      */
     IOException lock(WritePolicy policy, boolean untilAppendsOpen) {
-        lockFailure = null;
         awaitedAppends = false;
         try {
             LockFileGuard.Wait wait = guard.lockFile(unlocked ? 0 : policy.lockTimeoutNanos(),
@@ -155,10 +154,18 @@ final class BatchWriter {
                 return null;
             }
             locked = wait == LockFileGuard.Wait.LOCKED;
+            if (locked) {
+                unlocked = false;
+                return guard.takeProblem();
+            }
         } catch (IOException | RuntimeException e) {
+            // the file system failed the lock call (EIO, ENOLCK, the lock file unreadable): as past lockTimeout, the
+            // records are written without the lock rather than lost, and the lock is tried again with each batch
             locked = false;
-            lockFailure = e instanceof IOException io ? io : new IOException("Locking " + guard.path() + " failed", e);
-            return null;
+            IOException problem = unlocked ? null : new IOException("Locking " + guard.path() + " failed (" + e
+                    + "); writing " + path + " without the lock, and without rotating it, until it can be locked", e);
+            unlocked = true;
+            return problem;
         }
         IOException problem = null;
         if (!locked && !unlocked) {
@@ -181,9 +188,6 @@ final class BatchWriter {
         List<IOException> problems = null;
         int written = 0;
         try {
-            if (lockFailure != null) {
-                throw lockFailure;
-            }
             WritePolicy first = batch.get(0).policy;
             if (locked) {
                 IOException hung = output.closeAppends(first);

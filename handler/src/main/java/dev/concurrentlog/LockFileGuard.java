@@ -49,6 +49,9 @@ final class LockFileGuard {
     private final GroupPresence presence = new GroupPresence();
     private final WriterSlots slots = new WriterSlots();
     private boolean wasInterrupted;
+    /** Whether the last claim of a slot failed, and the failure not yet reported (see {@link #takeProblem}). */
+    private boolean claimFailing;
+    private IOException claimFailure;
     private boolean everOpened;
     private LockFileState state;
     private boolean stateMapped;
@@ -165,7 +168,17 @@ final class LockFileGuard {
                 everOpened = true;
                 presence.retake(open);
                 if (state != null) {
-                    slots.claim(open, state);
+                    try {
+                        slots.claim(open, state);
+                        claimFailing = false;
+                    } catch (IOException e) {
+                        // no slot: this JVM writes under the OS lock until a later claim succeeds
+                        if (!claimFailing) {
+                            claimFailing = true;
+                            claimFailure = new IOException("No slot in " + path + " for appends without the lock (" + e
+                                    + "); this JVM writes under the OS lock until it has one", e);
+                        }
+                    }
                 }
                 return Wait.LOCKED;
             } catch (ClosedChannelException e) {
@@ -243,6 +256,23 @@ final class LockFileGuard {
             }
         }
         return lock;
+    }
+
+    /**
+     * A problem found while taking the OS lock that did not keep it from being taken (a failed claim of a slot), to
+     * report once; null if none. The in-JVM lock is held.
+     */
+    IOException takeProblem() {
+        IOException problem = claimFailure;
+        claimFailure = null;
+        return problem;
+    }
+
+    /** Whether a thread of this JVM holds the lock on the backups now (a shift under way). */
+    boolean holdsBackupsInJvm() {
+        synchronized (backupHolds) {
+            return backupHolds[0] > 0;
+        }
     }
 
     /**

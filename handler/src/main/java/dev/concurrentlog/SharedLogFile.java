@@ -391,7 +391,10 @@ final class SharedLogFile {
         List<IOException> problems = null;
         FileLock[] backups = new FileLock[1];
         try {
-            underBackupsLock(() -> backups[0] = guard.tryLockBackups(), policy.lockTimeoutNanos());
+            // a thread of this JVM that shifts now takes what is parked; what is parked after it read the generation
+            // waits for the next writer to start
+            underBackupsLock(() -> guard.holdsBackupsInJvm() || (backups[0] = guard.tryLockBackups()) != null,
+                    policy.lockTimeoutNanos());
         } catch (IOException e) {
             // closed, the lock file cannot be opened (the writes said so, and parked nothing), or held past the timeout
         }
@@ -473,15 +476,15 @@ final class SharedLogFile {
                     guard.releaseBackups(backups);
                 }
             }
-            return backups;
+            return backups != null;
         }, lockTimeoutNanos);
     }
 
     /** One try of a wait for the lock on the backups (see {@link #underBackupsLock}). */
     @FunctionalInterface
     private interface BackupsTry {
-        /** @return the lock on the backups if it was got, else null */
-        FileLock run() throws IOException;
+        /** @return whether the wait is over: the lock was got (and used), or is no longer needed */
+        boolean run() throws IOException;
     }
 
     /**
@@ -495,14 +498,14 @@ final class SharedLogFile {
         long deadline = System.nanoTime() + timeoutNanos;
         long pause = MIN_BACKUPS_PAUSE_NANOS;
         while (true) {
-            FileLock got;
+            boolean done;
             IOException failure;
             guard.lockInJvm();
             try {
                 if (closed) {
                     throw new IOException(path + " is closed");
                 }
-                got = attempt.run();
+                done = attempt.run();
             } finally {
                 failure = guard.unlockAll();
             }
@@ -510,7 +513,7 @@ final class SharedLogFile {
                 throw failure;
             }
             long left = deadline - System.nanoTime();
-            if (got != null) {
+            if (done) {
                 return;
             }
             if (left <= 0) {

@@ -50,6 +50,8 @@ record FaultPoint(Site site, boolean after, int k) {
             // writes: under the OS lock, and reserved ones without it
             new Site("write-locked", P + "LogFileOutput", "append", "writeAll", 0, "writing"),
             new Site("write-reserved", P + "LogFileOutput", "appendReserved", "writeAll", 0, "writing"),
+            new Site("write-lockfree", P + "LockFreeAppender", "append", "java.nio.channels.FileChannel.write", 0,
+                    "writing"),
             // a rotation: the generation moves on, then the rename
             new Site("announce", P + "LogFileOutput", "rotate", "announceReplaced", 0, "rotation"),
             new Site("park-rename", P + "BackupRotator", "park", "shift", 0, "size rotation"),
@@ -80,6 +82,12 @@ record FaultPoint(Site site, boolean after, int k) {
                     "java.nio.file.Files.move", 0, "compression"),
             new Site("compress-drop-raw", P + "BackupCompressor$OneBackup", "renameIntoPlace",
                     "java.nio.file.Files.delete", 2, "compression"),
+            new Site("compress-drop-moved", P + "BackupCompressor$OneBackup", "renameIntoPlace",
+                    "java.nio.file.Files.delete", 1, "compression"),
+            new Site("compress-drop-temp", P + "BackupCompressor$OneBackup", "deleteTemp", "java.nio.file.Files.delete",
+                    0, "compression"),
+            new Site("compress-stale-open", P + "BackupCompressor", "deleteIfStale",
+                    "java.nio.channels.FileChannel.open", 0, "compression"),
             new Site("compress-stale", P + "BackupCompressor", "deleteIfStale", "java.nio.file.Files.deleteIfExists",
                     0, "compression"),
             // repair
@@ -87,6 +95,8 @@ record FaultPoint(Site site, boolean after, int k) {
                     "repair"),
             new Site("repair-fragment", P + "LogFileOutput", "cutBackFragment",
                     "java.nio.channels.FileChannel.truncate", 0, "repair"),
+            new Site("truncate-open", P + "LogFileOutput", "truncate", "java.nio.channels.FileChannel.open", 0,
+                    "opening"),
             new Site("truncate-at-start", P + "LogFileOutput", "truncate", "java.nio.channels.FileChannel.truncate", 0,
                     "opening"));
 
@@ -105,7 +115,11 @@ record FaultPoint(Site site, boolean after, int k) {
         String action = switch (fault) {
             case KILL -> "IF reached(" + k + ")\nDO crash()";
             case STALL -> "IF reached(" + k + ")\nDO stall(" + millis + "L)";
-            case FAIL -> "IF failing(" + millis + "L)\nDO throw failure(\"" + errno + "\")";
+            case FAIL -> "IF failing(" + millis + "L)\nDO throw new " + switch (errno) {
+                case "EACCES" -> "java.nio.file.AccessDeniedException(\"injected EACCES\")";
+                case "ENOSPC" -> "java.io.IOException(\"No space left on device (injected ENOSPC)\")";
+                default -> "java.io.IOException(\"Input/output error (injected " + errno + ")\")";
+            };
         };
         return "RULE " + this + "\nCLASS " + site.className + "\nMETHOD " + site.method + "\nHELPER "
                 + FaultPointHelper.class.getName() + "\n" + site.location(after) + "\n" + action + "\nENDRULE\n";

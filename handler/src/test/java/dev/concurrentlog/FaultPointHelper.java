@@ -2,7 +2,6 @@ package dev.concurrentlog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,8 @@ import org.jboss.byteman.rule.helper.Helper;
  * The Byteman helper of the fault suites' rules, in the writer JVMs (see {@link FaultPoint}): it decides when a rule
  * fires and what it does there. A point fires once across all processes: at the k-th time a JVM reaches it, if no
  * other process got there first (a flag file, {@code -Dfaultpoint.flag}, created atomically). The census counts, per
- * JVM, how often each point is reached and writes the counts at exit ({@code -Dfaultpoint.census}).
+ * JVM, how often each site is reached and writes the counts at exit, to {@code census-<pid>.txt} in the directory
+ * {@code -Dfaultpoint.census}.
  */
 public class FaultPointHelper extends Helper {
 
@@ -32,7 +32,8 @@ public class FaultPointHelper extends Helper {
     static {
         String census = System.getProperty("faultpoint.census");
         if (census != null) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> writeCensus(Path.of(census))));
+            Path file = Path.of(census, "census-" + ProcessHandle.current().pid() + ".txt");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> writeCensus(file)));
         }
     }
 
@@ -50,13 +51,10 @@ public class FaultPointHelper extends Helper {
         killJVM();
     }
 
-    /** Holds this thread here for {@code millis}, after saying so in the flag file. */
+    /** Holds this thread here for {@code millis}. */
     public void stall(long millis) {
         try {
-            Files.writeString(flag(), "stalled " + ProcessHandle.current().pid() + "\n");
             Thread.sleep(millis);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -78,15 +76,6 @@ public class FaultPointHelper extends Helper {
         return System.nanoTime() - since < TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
-    /** The failure the call meets: as the JDK reports ENOSPC, EIO or EACCES. */
-    public IOException failure(String errno) {
-        return switch (errno) {
-            case "EACCES" -> new AccessDeniedException("injected EACCES");
-            case "ENOSPC" -> new IOException("No space left on device (injected)");
-            default -> new IOException("Input/output error (injected " + errno + ")");
-        };
-    }
-
     /** Counts one more time the point {@code name} is reached (the census). */
     public boolean count(String name) {
         CENSUS.computeIfAbsent(name, key -> new AtomicInteger()).incrementAndGet();
@@ -96,6 +85,7 @@ public class FaultPointHelper extends Helper {
     private static boolean firstOfAll() {
         try {
             Files.createFile(flag());
+            Files.writeString(flag(), Long.toString(ProcessHandle.current().pid()));
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;

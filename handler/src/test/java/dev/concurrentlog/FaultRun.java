@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * skewed so that a minute begins {@value #BOUNDARY_AFTER_MILLIS} ms after they start, so each run also rotates by time.
  * The writers never compare the open file with the one at the path by its identity ({@link #TRUST_OPEN_FILE}): what
  * rotation gets right must follow from the state the processes share, not from a check that runs every 10 ms.
- * Once the fault has fired (or the boundary has passed without it), the others write on for two more seconds, then
+ * Once the fault has fired (or the boundary has passed without it), and the boundary has passed, the others write on
+ * for two more seconds, then
  * every live writer is stopped and closes its handler, and what is left is checked:
  * <ul>
  * <li>every record whose publish returned is there, once, whole and in order; a killed writer's records form a prefix
@@ -57,8 +58,12 @@ final class FaultRun {
     static final String TRUST_OPEN_FILE = "RULE trust the open file for an hour\nCLASS " + Timings.class.getName()
             + "\nMETHOD <init>\nAT EXIT\nIF true\nDO $0.identityCheckNanos = 3600000000000L\nENDRULE\n";
 
-    /** What a run found. */
-    record Outcome(boolean fired, String victim, Map<String, Long> longestPublishMillis, int reports) {
+    /**
+     * What a run found: whether the point was reached, the writer that took the fault, and of the other writers' threads
+     * the longest publish (ms) and how many took {@code lockTimeout} or longer; the error reports of each writer.
+     */
+    record Outcome(boolean fired, String faulted, Map<String, Long> longestPublishMillis,
+            Map<String, Long> slowPublishes, Map<String, Integer> reports) {
     }
 
     private final Path dir;
@@ -96,13 +101,18 @@ final class FaultRun {
                 .jvmOption("-Dfaultpoint.flag=" + flag)
                 .jvmOption("-Dwriter.timed=true")
                 .jvmOption("-Dwriter.pauseMicros=500")
-                .jvmOption("-Dwriter.clockSkewFile=" + skewFile);
+                .jvmOption("-Dwriter.clockSkewFile=" + skewFile)
+                .jvmOption("-Dwriter.slowMillis=" + lockTimeoutMillis);
+        if (fault == null) {
+            jvms.jvmOption("-Dfaultpoint.census=" + dir);
+        }
         Path properties = jvms.loggingProperties(1);
         List<WriterJvms.Running> writers = new ArrayList<>();
         Map<String, Long> returnedByKilled = new LinkedHashMap<>();
         Map<String, Long> longest = new LinkedHashMap<>();
-        String victim = null;
-        int reports = 0;
+        Map<String, Long> slow = new LinkedHashMap<>();
+        Map<String, Integer> reports = new LinkedHashMap<>();
+        String faulted = null;
         long boundary;
         try {
             for (int j = 0; j < JVMS; j++) {
@@ -115,6 +125,13 @@ final class FaultRun {
                 writer.jvm().go();
             }
             awaitFiredOrPast(flag, realBoundary + 2_000, writers);
+            awaitFiredOrPast(dir.resolve("never"), realBoundary + 1_000, writers); // the others write across it
+            String pid = Files.exists(flag) ? Files.readString(flag).trim() : "";
+            for (WriterJvms.Running writer : writers) {
+                if (pid.equals(Long.toString(writer.process().pid()))) {
+                    faulted = writer.name();
+                }
+            }
             awaitEachAdvances(writers, 2_000 + (fault == FaultPoint.Fault.STALL ? 2 * lockTimeoutMillis : 0));
             for (WriterJvms.Running writer : writers) {
                 if (!writer.process().isAlive()) {
@@ -122,18 +139,21 @@ final class FaultRun {
                     assertEquals(255, writer.process().exitValue(), writer.name() + " died, but not by the rule: "
                             + writer.jvm().said());
                     writer.addReturned(returnedByKilled);
-                    victim = writer.name();
+                    faulted = writer.name();
                     continue;
                 }
                 writer.jvm().stop();
                 int exit = writer.jvm().awaitExit(Duration.ofMinutes(2));
                 String said = writer.jvm().said();
-                int reported = said.split("ERROR REPORT", -1).length - 1;
-                reports += reported;
+                reports.put(writer.name(), said.split("ERROR REPORT", -1).length - 1);
                 assertTrue(exit == 0 || exit == 3 && fault != FaultPoint.Fault.KILL, writer.name() + " exited " + exit
                         + " (3: its error manager saw a report): " + said);
                 for (int t = 0; t < THREADS; t++) {
-                    longest.put(writer.name() + " T" + t, TimeUnit.NANOSECONDS.toMillis(writer.longestPublishNanos(t)));
+                    if (!writer.name().equals(faulted)) {
+                        longest.put(writer.name() + " T" + t,
+                                TimeUnit.NANOSECONDS.toMillis(writer.longestPublishNanos(t)));
+                        slow.put(writer.name() + " T" + t, writer.slowPublishes(t));
+                    }
                 }
             }
         } finally {
@@ -143,7 +163,24 @@ final class FaultRun {
         writers.stream().filter(writer -> !returnedByKilled.containsKey(writer.name() + " T0"))
                 .forEach(writer -> writer.addReturned(expected));
         verify(expected, returnedByKilled, boundary);
-        return new Outcome(Files.exists(flag), victim, longest, reports);
+        return new Outcome(Files.exists(flag), faulted, longest, slow, reports);
+    }
+
+    /**
+     * The census of a run with {@link FaultPoint#censusRules()}: for each site reached, the most calls any one writer
+     * JVM made there.
+     */
+    Map<String, Integer> census() throws IOException {
+        Map<String, Integer> calls = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("census-")).toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    String[] words = line.split(" ");
+                    calls.merge(words[0], Integer.parseInt(words[1]), Math::max);
+                }
+            }
+        }
+        return calls;
     }
 
     private void verify(Map<String, Long> expected, Map<String, Long> returnedByKilled, long boundary)

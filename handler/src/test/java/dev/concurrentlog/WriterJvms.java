@@ -134,6 +134,11 @@ final class WriterJvms {
             return progress.getLong((threads + thread) * Long.BYTES);
         }
 
+        /** How many publish calls of {@code thread} took {@code writer.slowMillis} or longer. */
+        long slowPublishes(int thread) {
+            return progress.getLong((2 * threads + thread) * Long.BYTES);
+        }
+
         long returned() {
             long total = 0;
             for (int t = 0; t < threads; t++) {
@@ -159,7 +164,7 @@ final class WriterJvms {
         MappedByteBuffer progress;
         try (FileChannel channel = FileChannel.open(progressFile, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            progress = channel.map(FileChannel.MapMode.READ_WRITE, 0, 2L * threads * Long.BYTES);
+            progress = channel.map(FileChannel.MapMode.READ_WRITE, 0, 3L * threads * Long.BYTES);
         }
         ChildJvm.Running jvm = start(properties, writer, threads, -1, 1, progressFile);
         jvm.awaitReady();

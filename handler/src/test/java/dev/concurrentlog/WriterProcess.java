@@ -27,8 +27,9 @@ import dev.concurrentlog.testkit.RecordFormat;
  * error manager saw a report): the line protocol of {@link dev.concurrentlog.testkit.ChildJvm}.
  * <p>
  * With a progress file, each thread stores in it, memory-mapped, how many of its publish calls have returned (a long
- * at offset 8 x thread), and the longest any of them took, in nanoseconds (a long at 8 x (threads + thread)); the
- * kernel keeps what was stored even if the JVM is killed. Records per thread -1 means: write until the parent says
+ * at offset 8 x thread), the longest any of them took, in nanoseconds (a long at 8 x (threads + thread)), and how many
+ * took {@code writer.slowMillis} or longer (a long at 8 x (2 x threads + thread)); the kernel keeps what was stored
+ * even if the JVM is killed. Records per thread -1 means: write until the parent says
  * {@code stop}.
  * <p>
  * System properties: {@code writer.pauseMicros}, a pause after each record (a steady, low rate for runs that last
@@ -75,6 +76,7 @@ public final class WriterProcess {
         boolean timed = Boolean.getBoolean("writer.timed");
         String skewFile = System.getProperty("writer.clockSkewFile");
         long skew = skewFile == null ? 0 : Long.parseLong(Files.readString(Path.of(skewFile)).trim());
+        long slowNanos = Long.getLong("writer.slowMillis", Long.MAX_VALUE / 2_000_000) * 1_000_000;
 
         List<Thread> started = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -82,6 +84,7 @@ public final class WriterProcess {
             Thread worker = new Thread(() -> {
                 Logger logger = loggers[thread % loggerCount];
                 long longest = 0;
+                long slow = 0;
                 for (int sequence = 0; records < 0 ? !stop.get() : sequence < records; sequence++) {
                     long time = System.currentTimeMillis() + skew;
                     String text = timed ? RecordFormat.timedRecord(writer, thread, sequence, time)
@@ -101,6 +104,9 @@ public final class WriterProcess {
                         if (took > longest) {
                             longest = took;
                             progress.putLong((threads + thread) * Long.BYTES, longest);
+                        }
+                        if (took >= slowNanos) {
+                            progress.putLong((2 * threads + thread) * Long.BYTES, ++slow);
                         }
                     }
                     if (pauseNanos > 0) {
@@ -130,7 +136,7 @@ public final class WriterProcess {
     private static MappedByteBuffer mapProgress(Path file, int threads) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-            return channel.map(FileChannel.MapMode.READ_WRITE, 0, 2L * threads * Long.BYTES);
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, 3L * threads * Long.BYTES);
         }
     }
 }
