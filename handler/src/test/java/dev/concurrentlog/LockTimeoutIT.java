@@ -17,6 +17,7 @@ import dev.concurrentlog.testkit.LogFiles;
 import dev.concurrentlog.testkit.RecordFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -158,6 +159,45 @@ class LockTimeoutIT {
             onB.join(TimeUnit.SECONDS.toMillis(30));
             other.close();
         }
+    }
+
+    // Another process holds the lock on the backups for ever (stopped while it shifts or compresses). A time rotation
+    // whose backup name is free renames without it, and compression waits for it without the in-JVM lock: no record
+    // waits for it. With lockTimeout at 10 minutes, a wait for it would outlast the test's timeout.
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void holderOfTheBackupsLockHoldsUpNoRecordAndNoTimeRotation() throws Exception {
+        Path log = dir.resolve("backups.log");
+        handler = handler(log, "10m");
+        handler.setTimeZone("UTC");
+        handler.setSuffix(".yyyy-MM-dd.gz");
+        TestHandlers.rotateAt(handler, "1k", 100);
+        publishOn(0, "2026-11-25T12:00:00Z");
+        holder = LockHolder.startOnBackups(lockFileOf(log));
+        timings.identityCheckNanos = 0; // every record takes the in-JVM lock, as a compression holding it would
+
+        for (int sequence = 1; sequence < 80; sequence++) {
+            publishOn(sequence, sequence < 40 ? "2026-11-25T12:00:00Z" : "2026-11-26T12:00:00Z");
+        }
+        assertTrue(Files.isRegularFile(log.resolveSibling("backups.log.2026-11-25")), "not rotated by time");
+        LogCheck.verify(LogFiles.oldestFirst(log, "2026-11-25".length()), Map.of("t T0", 80L));
+
+        holder.send("stop");
+        holder.awaitSuccess(java.time.Duration.ofMinutes(1));
+        holder = null;
+        handler.close(); // shifts what was parked, and compresses every backup
+        handler = null;
+        List<Path> files = LogFiles.oldestFirst(log, "2026-11-25".length());
+        LogCheck.verify(files, Map.of("t T0", 80L));
+        for (Path file : files.subList(0, files.size() - 1)) {
+            assertTrue(file.toString().endsWith(".gz"), "not shifted and compressed: " + file);
+        }
+    }
+
+    private void publishOn(int sequence, String instant) {
+        LogRecord record = new LogRecord(Level.INFO, RecordFormat.record("t", 0, sequence, 40));
+        record.setInstant(java.time.Instant.parse(instant));
+        handler.publish(record);
     }
 
     /** Waits until {@code thread} is in {@code state}: parked between two tries for the OS lock, or in line. */
