@@ -1,0 +1,30 @@
+package dev.concurrentlog;
+
+import java.nio.file.Path;
+import java.util.logging.ErrorManager;
+
+import dev.concurrentlog.testkit.ParentLink;
+
+/**
+ * A writer JVM whose handler is closed while one of its threads shifts the backups (held there by a Byteman rule, see
+ * {@link CloseDuringShiftIT}): a thread publishes until its rotation's shift; the JVM says {@code ready}; on
+ * {@code go} it closes the handler and says {@code closed} once {@code close} returns. Argument: the log.
+ */
+public final class ClosingWriter {
+
+    public static void main(String[] args) throws Exception {
+        ConcurrentRotatingFileHandler handler = new ConcurrentRotatingFileHandler();
+        handler.setFileName(Path.of(args[0]).toString());
+        handler.setErrorManager(new ErrorManager());
+        handler.setFormatter(new ConcurrentRotatingFileHandlerTest.MessageFormatter());
+        TestHandlers.rotateAt(handler, "1k", 10);
+        handler.setLockTimeout("1s");
+        Thread writer = new Thread(() -> TestHandlers.writeRecords(handler, "c", 0, 0, 40), "writer");
+        writer.start();
+        ParentLink.ready();
+        ParentLink.await();
+        handler.close();
+        ParentLink.tell("closed");
+        writer.join();
+    }
+}
