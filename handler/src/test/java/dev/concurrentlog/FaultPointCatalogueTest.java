@@ -88,6 +88,35 @@ class FaultPointCatalogueTest {
                 + "or say here why the call is no step of the protocol");
     }
 
+    // Byteman skips a rule that fails to type-check, silently: every rule the suites can make must pass its checker
+    @Test
+    void everyRuleTheSuitesMakeTypeChecks() throws Exception {
+        StringBuilder rules = new StringBuilder(FaultPoint.censusRules()).append(FaultRun.TRUST_OPEN_FILE);
+        int count = FaultPoint.SITES.size() + 1;
+        for (FaultPoint.Site site : FaultPoint.SITES) {
+            for (FaultPoint point : FaultPoint.of(site, 1)) {
+                rules.append(point.rule(FaultPoint.Fault.KILL, 0, null)).append(point.rule(FaultPoint.Fault.STALL, 1,
+                        null));
+                count += 2;
+            }
+            if (FaultPlan.mayFailWithIOException(site)) {
+                for (String errno : List.of("ENOSPC", "EIO", "EACCES")) {
+                    rules.append(new FaultPoint(site, false, 1).rule(FaultPoint.Fault.FAIL, 1, errno));
+                    count++;
+                }
+            }
+        }
+        Path script = Files.writeString(Files.createTempFile("fault-points", ".btm"), rules);
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process check = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                classPath, "org.jboss.byteman.check.TestScript", script.toString()).redirectErrorStream(true).start();
+        String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, check.waitFor(), said);
+        assertTrue(said.contains("TestScript: no errors"), said);
+        assertEquals(count, said.split("Type checked rule", -1).length - 1, "rules type-checked: " + said);
+        System.out.println(count + " rules type-check");
+    }
+
     /**
      * Whether a site names the call ({@code className}, {@code method}, {@code call}), or names {@code method} of
      * {@code className}'s outer class as the call it wraps (writeAll, shift): its callers' sites cover it.

@@ -27,9 +27,9 @@ import dev.concurrentlog.testkit.RecordFormat;
  * error manager saw a report): the line protocol of {@link dev.concurrentlog.testkit.ChildJvm}.
  * <p>
  * With a progress file, each thread stores in it, memory-mapped, how many of its publish calls have returned (a long
- * at offset 8 x thread), the longest any of them took, in nanoseconds (a long at 8 x (threads + thread)), and how many
- * took {@code writer.slowMillis} or longer (a long at 8 x (2 x threads + thread)); the kernel keeps what was stored
- * even if the JVM is killed. Records per thread -1 means: write until the parent says
+ * at offset 8 x thread), the longest any of them took after the first {@value #WARM_UP} (class loading, the file's
+ * opening), in nanoseconds (a long at 8 x (threads + thread)), and how many of those took {@code writer.slowMillis} or
+ * longer (a long at 8 x (2 x threads + thread)); the kernel keeps what was stored even if the JVM is killed. Records per thread -1 means: write until the parent says
  * {@code stop}.
  * <p>
  * System properties: {@code writer.pauseMicros}, a pause after each record (a steady, low rate for runs that last
@@ -41,6 +41,8 @@ public final class WriterProcess {
 
     /** Payload length of the records the writers log. */
     static final int PAYLOAD = 60;
+    /** How many publish calls of each thread the longest and the slow ones are not counted from. */
+    static final int WARM_UP = 100;
 
     public static void main(String[] args) throws Exception {
         String writer = args[0];
@@ -101,11 +103,11 @@ public final class WriterProcess {
                     long took = System.nanoTime() - publishing;
                     if (progress != null) {
                         progress.putLong(thread * Long.BYTES, sequence + 1L);
-                        if (took > longest) {
+                        if (sequence >= WARM_UP && took > longest) {
                             longest = took;
                             progress.putLong((threads + thread) * Long.BYTES, longest);
                         }
-                        if (took >= slowNanos) {
+                        if (sequence >= WARM_UP && took >= slowNanos) {
                             progress.putLong((2 * threads + thread) * Long.BYTES, ++slow);
                         }
                     }
