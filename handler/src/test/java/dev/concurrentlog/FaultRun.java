@@ -162,7 +162,16 @@ final class FaultRun {
         Map<String, Long> expected = new HashMap<>();
         writers.stream().filter(writer -> !returnedByKilled.containsKey(writer.name() + " T0"))
                 .forEach(writer -> writer.addReturned(expected));
-        verify(expected, returnedByKilled, boundary);
+        // a writer past lockTimeout, or whose lock call failed, writes without the lock and without rotating (it said
+        // so): a holder of the lock that resumes then may rotate those records into the backup of the period before
+        // theirs, a limit of writing without the lock (guarantees.md); they are counted, not failed
+        boolean unlockedWrites = fault != FaultPoint.Fault.KILL
+                && reports.values().stream().mapToInt(Integer::intValue).sum() > 0;
+        int early = verify(expected, returnedByKilled, boundary, unlockedWrites);
+        if (early > 0) {
+            System.out.printf("%d record(s) written without the lock are in the backup of the minute before theirs%n",
+                    early);
+        }
         return new Outcome(Files.exists(flag), faulted, longest, slow, reports);
     }
 
@@ -183,8 +192,10 @@ final class FaultRun {
         return calls;
     }
 
-    private void verify(Map<String, Long> expected, Map<String, Long> returnedByKilled, long boundary)
-            throws IOException {
+    /** @return how many records are in the backup of a period before theirs (only if {@code unlockedWrites}) */
+    private int verify(Map<String, Long> expected, Map<String, Long> returnedByKilled, long boundary,
+            boolean unlockedWrites) throws IOException {
+        int early = 0;
         RotationSuffix suffix = RotationSuffix.parse("suffix", SUFFIX + ".gz", ZoneId.of("UTC"));
         List<Path> files = LogFiles.oldestFirst(log, DATE_LENGTH);
         files.remove(dir.resolve(OLD_BACKUP));
@@ -200,9 +211,10 @@ final class FaultRun {
             }
             for (String line : LogFiles.readLines(file)) {
                 RecordFormat.Fields record = RecordFormat.parse(line);
-                if (record != null && record.intact()) {
-                    assertTrue(suffix.periodStart(record.time()) <= filePeriod,
-                            "a record of " + record.time() + " in the earlier file " + name + ": " + line);
+                if (record != null && record.intact() && suffix.periodStart(record.time()) > filePeriod) {
+                    assertTrue(unlockedWrites, "a record of " + record.time() + " in the earlier file " + name + ": "
+                            + line);
+                    early++;
                 }
             }
         }
@@ -215,6 +227,7 @@ final class FaultRun {
                     .filter(n -> n.startsWith(".app.log") && !n.equals(".app.log.lock")).toList();
             assertEquals(List.of(), leftovers, "temporary files left behind");
         }
+        return early;
     }
 
     /** Waits until the fault has fired (its flag file exists) or the wall clock passes {@code millis}. */
