@@ -11,7 +11,7 @@ import java.util.Set;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -26,8 +26,8 @@ class GlowIT {
     private static final String PACK = "dev.concurrentlog:concurrent-log-handler-galleon-pack:";
 
     /** The build skips the Glow runs for a server Glow does not support, and says why. */
-    @BeforeAll
-    static void glowSupportsTheServer() {
+    @BeforeEach
+    void glowSupportsTheServer() {
         String unsupported = System.getProperty("glow.unsupported", "");
         assumeTrue(unsupported.isBlank(), () -> "skipped: " + unsupported);
     }

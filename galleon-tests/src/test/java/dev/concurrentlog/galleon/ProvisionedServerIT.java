@@ -23,7 +23,6 @@ import java.util.zip.ZipFile;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -52,14 +51,10 @@ class ProvisionedServerIT {
     private Path testDir;
 
     /** The build skips provisioning a server the plugin cannot provision, and says why. */
-    @BeforeAll
-    static void thePluginProvisionsTheServer() {
-        String unsupported = System.getProperty("provisioning.unsupported", "");
-        assumeTrue(unsupported.isBlank(), () -> "skipped: " + unsupported);
-    }
-
     @BeforeEach
     void testDirectory(TestInfo test) throws IOException {
+        String unsupported = System.getProperty("provisioning.unsupported", "");
+        assumeTrue(unsupported.isBlank(), () -> "skipped: " + unsupported);
         testDir = JBOSS_HOME.resolveSibling("galleon-it").resolve(test.getTestMethod().orElseThrow().getName());
         deleteRecursively(testDir);
         Files.createDirectories(testDir);
