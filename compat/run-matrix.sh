@@ -64,7 +64,7 @@ for row in "${rows[@]}"; do
         logmanager=${logmanager%.jar}
         name="WildFly $row"
         # the reasons of what was skipped, as the tests' assumptions gave them
-        grep -ho 'message="skipped: [^"]*"' galleon-tests/target/failsafe-reports/TEST-*.xml \
+        grep -ho 'Assumption failed: skipped: .*' galleon-tests/target/failsafe-reports/TEST-*.xml \
             arquillian-tests/target/failsafe-reports/TEST-*.xml 2> /dev/null | sort -u | tee -a "$log"
         # the unpacked server is 320 MB: keep the disk for the next row
         rm -rf arquillian-tests/target/wildfly-"$row"
