@@ -3,9 +3,9 @@
 # domain) and the Galleon tests against that version; and the handler's unit and multi-process tests on Java 25.
 # One row after the other, each a fresh Maven run; at the end it prints the table (also in target/compat/matrix.md).
 #
-#   compat/run-matrix.sh [ROW...] [-- MAVEN_ARGUMENTS...]      or      ./mvnw -Pcompat validate
+#   compat/run-matrix.sh [ROW...] [-- MAVEN_ARGUMENTS...]      or      ./mvnw -Pcompat validate [-Dcompat.rows=ROWS]
 #
-# A ROW is a WildFly version or java25; without rows, all of them. The WildFly version is the build's property
+# A ROW is a WildFly version or java25 (an argument may hold several, separated by spaces); without rows, all of them. The WildFly version is the build's property
 # version.wildfly; what a version cannot run is skipped by the build and the tests, with the reason printed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,8 @@ while [ $# -gt 0 ]; do
         maven+=("$@")
         break
     fi
-    rows+=("$1")
+    # shellcheck disable=SC2206 # "26.1.3.Final java25" is two rows, and an empty argument none
+    rows+=($1)
     shift
 done
 [ ${#rows[@]} -gt 0 ] || rows=("${ALL_ROWS[@]}")
