@@ -112,7 +112,7 @@ cli --command="/profile=full/subsystem=logging/logger=dev.concurrentlog.load:add
 
 step "Deploying the load application to main-server-group"
 mkdir -p "$DEMO/war/WEB-INF/classes/dev/concurrentlog/testkit/load"
-cp "$KIT_CLASSES"/dev/concurrentlog/testkit/load/LoadServlet*.class "$DEMO/war/WEB-INF/classes/dev/concurrentlog/testkit/load/"
+cp "$KIT_CLASSES"/dev/concurrentlog/testkit/load/{LoadServlet,LoadThreads}.class "$DEMO/war/WEB-INF/classes/dev/concurrentlog/testkit/load/"
 cp "$KIT_CLASSES"/dev/concurrentlog/testkit/RecordFormat*.class "$DEMO/war/WEB-INF/classes/dev/concurrentlog/testkit/"
 jar cf "$DEMO/load.war" -C "$DEMO/war" .
 cli --command="deploy $DEMO/load.war --server-groups=main-server-group"

@@ -59,7 +59,11 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
         this(new Timings());
     }
 
-    /** Creates a handler writing {@code fileName}, with every other property at its default. */
+    /**
+     * Creates a handler writing {@code fileName}, with every other property at its default.
+     *
+     * @param fileName the log file, as {@link #setFileName(String)} takes it
+     */
     public ConcurrentRotatingFileHandler(String fileName) {
         this();
         setFileName(fileName);
@@ -164,6 +168,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      * same file, applies {@link #setAppend(boolean) append} and {@link #setRotateOnBoot(boolean) rotateOnBoot} anew,
      * at the next record.
      *
+     * @param fileName the log file
      * @throws IllegalArgumentException if the value is empty, a directory, or its directory cannot be created or written
      */
     public void setFileName(String fileName) {
@@ -182,6 +187,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      * The lock file the processes coordinate through; default: a hidden file beside the log, {@code .NAME.lock}. Every
      * process writing the log must use the same one. The handler never renames or deletes it. Blank means the default.
      *
+     * @param lockFile the lock file, or blank for the default
      * @throws IllegalArgumentException if the value is a directory, the log file itself, or its directory is unusable
      */
     public void setLockFile(String lockFile) {
@@ -201,6 +207,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      * {@code 10m}, {@code 1g}; case-insensitive). Default {@code 10m}; {@code 0} never rotates by size (with a
      * {@link #setSuffix(String) suffix}: by time only, as WildFly's periodic-rotating-file-handler).
      *
+     * @param rotateSize the size, such as {@code 10m}
      * @throws IllegalArgumentException if the value is empty, negative, too large or has an unknown unit
      */
     public void setRotateSize(String rotateSize) {
@@ -227,6 +234,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      * {@code NAME<date>.1} to {@code NAME<date>.N}) are kept; the one beyond is deleted. Default 1; 0 never rotates by
      * size, as in jboss-logmanager.
      *
+     * @param maxBackupIndex the number of size backups kept
      * @throws IllegalArgumentException if the value is negative
      */
     public void setMaxBackupIndex(int maxBackupIndex) {
@@ -239,6 +247,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
         }
     }
 
+    /** @return the number of size backups kept */
     public int getMaxBackupIndex() {
         return policy.maxBackupIndex();
     }
@@ -252,6 +261,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      * {@code .gz} or {@code .zip} compresses backups, in the background; {@code .gz} alone compresses size backups.
      * Empty (the default): size rotation only.
      *
+     * @param suffix the suffix, such as {@code .yyyy-MM-dd.gz}, or empty
      * @throws IllegalArgumentException if the value is not a SimpleDateFormat pattern (an unclosed quote, an unknown
      *                                  letter) or has seconds ({@code s}) or milliseconds ({@code S})
      */
@@ -271,6 +281,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      * The time zone periods are computed in: a zone ID such as {@code Europe/Berlin} or {@code UTC}; default (or empty)
      * the JVM's. It applies whether it is set before or after {@link #setSuffix(String) suffix}.
      *
+     * @param timeZone the zone ID, or empty for the JVM's
      * @throws IllegalArgumentException if the value is not a known zone ID
      */
     public void setTimeZone(String timeZone) {
@@ -296,6 +307,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      * With a time suffix, how many periods' backups are kept: at each time rotation, backups (in any form) last
      * modified before the last {@code maxHistory} periods are deleted. Default 0: all are kept, as WildFly keeps them.
      *
+     * @param maxHistory the number of periods whose backups are kept, or 0 for all
      * @throws IllegalArgumentException if the value is negative
      */
     public void setMaxHistory(int maxHistory) {
@@ -308,6 +320,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
         }
     }
 
+    /** @return the number of periods whose backups are kept, 0 for all */
     public int getMaxHistory() {
         return policy.maxHistory();
     }
@@ -317,12 +330,15 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      * first record after {@link #setFileName(String) fileName} is set), if it is the file's only writer: no other
      * handler of this JVM and no other process has it open. While others write it, it is only appended to, so no
      * one's records are erased.
+     *
+     * @param append false to empty the file when this handler is its only writer
      */
     public void setAppend(boolean append) {
         checkAccess(this);
         this.append = append;
     }
 
+    /** @return whether the file is appended to */
     public boolean isAppend() {
         return append;
     }
@@ -333,12 +349,15 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      * {@code NAME<date>.1} with a time suffix), if it is the file's only writer (default false). While other handlers
      * or processes write it, it is not rotated, so a domain starting or restarting one server does not make a storm of
      * small files.
+     *
+     * @param rotateOnBoot true to rotate a non-empty file when this handler is its only writer
      */
     public void setRotateOnBoot(boolean rotateOnBoot) {
         checkAccess(this);
         this.rotateOnBoot = rotateOnBoot;
     }
 
+    /** @return whether a non-empty file is rotated when the handler opens it as its only writer */
     public boolean isRotateOnBoot() {
         return rotateOnBoot;
     }
@@ -347,6 +366,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      * POSIX permissions, as {@code ls -l} prints them (e.g. {@code rw-r-----}), given to the log, its backups and the
      * lock file from the moment this handler creates them. Empty means the platform default (umask).
      *
+     * @param filePermissions the permissions, such as {@code rw-r-----}, or empty
      * @throws IllegalArgumentException if the value is not nine permission characters, lacks owner read and write, or
      *                                  the file system has no POSIX permissions
      */
@@ -371,6 +391,7 @@ public class ConcurrentRotatingFileHandler extends ExtHandler {
      * write, and so are the following records, without rotation, until the lock is free again. This is reported once
      * each time it starts.
      *
+     * @param lockTimeout the timeout, such as {@code 10s}
      * @throws IllegalArgumentException if the value is empty, zero, negative, over 365 days or has an unknown unit
      */
     public void setLockTimeout(String lockTimeout) {

@@ -8,18 +8,17 @@ import java.util.List;
 import java.util.Map;
 
 import dev.concurrentlog.testkit.load.LoadClient;
+import dev.concurrentlog.it.LoadApplication;
 import dev.concurrentlog.it.Management;
 import dev.concurrentlog.testkit.load.LoadServlet;
 import dev.concurrentlog.testkit.LogCheck;
 import dev.concurrentlog.testkit.LogFiles;
-import dev.concurrentlog.testkit.RecordFormat;
 import dev.concurrentlog.testkit.SizeRule;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.container.test.api.TargetsContainer;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.as.controller.client.ModelControllerClient;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +43,7 @@ class DomainServerGroupIT {
     @Deployment(testable = false)
     @TargetsContainer("main-server-group")
     static WebArchive loadApplication() {
-        return ShrinkWrap.create(WebArchive.class, "load.war").addClasses(LoadServlet.class, RecordFormat.class);
+        return LoadApplication.war();
     }
 
     private ModelControllerClient client;

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.concurrentlog.testkit.load.LoadClient;
+import dev.concurrentlog.it.LoadApplication;
 import dev.concurrentlog.it.Management;
 import dev.concurrentlog.testkit.load.LoadServlet;
 import dev.concurrentlog.testkit.LogCheck;
@@ -26,7 +27,6 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +48,7 @@ class StandaloneServerIT {
     @Deployment(name = "load", testable = false)
     @TargetsContainer("sa1")
     static WebArchive loadApplication() {
-        return ShrinkWrap.create(WebArchive.class, "load.war").addClasses(LoadServlet.class, RecordFormat.class);
+        return LoadApplication.war();
     }
 
     @ArquillianResource

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 import dev.concurrentlog.testkit.load.LoadClient;
+import dev.concurrentlog.it.LoadApplication;
 import dev.concurrentlog.it.Management;
 import dev.concurrentlog.testkit.load.LoadServlet;
 import dev.concurrentlog.testkit.LogCheck;
 import dev.concurrentlog.testkit.LogFiles;
-import dev.concurrentlog.testkit.RecordFormat;
 import dev.concurrentlog.testkit.SizeRule;
 import org.jboss.arquillian.container.test.api.ContainerController;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -22,7 +22,6 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.as.controller.client.ModelControllerClient;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +54,7 @@ class TwoStandaloneServersIT {
     }
 
     private static WebArchive application() {
-        return ShrinkWrap.create(WebArchive.class, "load.war").addClasses(LoadServlet.class, RecordFormat.class);
+        return LoadApplication.war();
     }
 
     @ArquillianResource
