@@ -61,6 +61,8 @@ final class SharedLogFile {
     private final LockFreeAppender lockFree;
     private final BatchWriter writer;
     private final Batch batch = new Batch();
+    private final LogFileStats stats = new LogFileStats();
+    private final LogFileMonitor monitor;
     private boolean closed;
     /** Where problems found off the publishing threads (compression) go: the first handler's error sink. */
     private volatile ErrorSink reporter;
@@ -73,8 +75,9 @@ final class SharedLogFile {
         this.path = path;
         this.guard = guard;
         this.output = new LogFileOutput(path, guard, timings);
-        this.lockFree = new LockFreeAppender(path, guard, output, timings);
-        this.writer = new BatchWriter(path, guard, output, this::rotated);
+        this.lockFree = new LockFreeAppender(path, guard, output, timings, stats);
+        this.writer = new BatchWriter(path, guard, output, this::rotated, stats);
+        this.monitor = LogFileMonitor.register(path, guard, stats);
     }
 
     /**
@@ -462,6 +465,7 @@ final class SharedLogFile {
      * @return whether to try again later (false once the file is closed)
      */
     boolean compressionFailed(Path backup, Exception e) {
+        stats.compressionFailed();
         if (isClosed()) {
             return false;
         }
@@ -477,6 +481,7 @@ final class SharedLogFile {
     }
 
     void compressionSucceeded() {
+        stats.compressionDone();
         compressionFailing = false;
     }
 
@@ -513,6 +518,12 @@ final class SharedLogFile {
             guard.unlockAll();
         }
         GUARDS.release(guard.path(), guard, LockFileGuard::close);
+        monitor.unregister();
+    }
+
+    /** What this JVM did to the file (see {@link LogFileMonitor}). */
+    LogFileStats stats() {
+        return stats;
     }
 
     /** Where problems go: the handler's {@code reportError}. */
