@@ -23,7 +23,8 @@ import dev.concurrentlog.testkit.RecordFormat;
  * A JVM that writes one log through a handler and reads the handler's {@link LogFileMXBean} through the platform
  * MBean server, as jconsole would: the child of {@link LogFileMonitorIT}, and the parent's own writing too.
  * <p>
- * Arguments: log, writer id, threads, records per thread. It says {@code ready}, waits for {@code go}, writes, then
+ * Arguments: log, writer id, threads, records per thread, and optionally {@code hold}: once written, say
+ * {@code written} and wait for {@code stop} before closing. It says {@code ready}, waits for {@code go}, writes, then
  * prints {@code stats NAME=VALUE ...} read before the handler closes, {@code unregistered true|false} after, and
  * {@code done}; it exits 3 if its error manager saw a report.
  */
@@ -43,6 +44,10 @@ public final class MonitoredWriter {
         ParentLink.ready();
         ParentLink.await();
         write(handler, args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        if (args.length > 4 && args[4].equals("hold")) {
+            ParentLink.tell("written"); // the handler stays open, and its MBean registered, until the parent's stop
+            ParentLink.await();
+        }
         Map<String, Object> stats = read(log);
         handler.close();
         StringBuilder line = new StringBuilder("stats");
