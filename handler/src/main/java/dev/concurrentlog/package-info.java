@@ -37,6 +37,9 @@
  * <dt>Threads</dt>
  * <dd>{@code DaemonThreads} starts the handler's own threads (flusher, compressor) without a context class
  * loader.</dd>
+ * <dt>Monitoring</dt>
+ * <dd>{@code LogFileStats} counts what this JVM does to each file, without a lock; {@code LogFileMonitor}, a
+ * {@link dev.concurrentlog.LogFileMXBean}, shows it in the platform MBean server while a handler writes the file.</dd>
  * <dt>The storage checker</dt>
  * <dd>{@code StorageCheck} ({@code java -jar}: {@code check}, {@code serve}, {@code join}) starts
  * {@code StorageCheckWorker} processes, which run the checks with the primitives above ({@code StorageCheckHandlerRun}:
