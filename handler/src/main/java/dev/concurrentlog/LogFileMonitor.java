@@ -24,9 +24,12 @@ final class LogFileMonitor implements LogFileMXBean {
     private final LockFileGuard guard;
     private final LogFileStats stats;
     private final long logKey;
+    // guarded by this
     private ObjectName registered;
+    private boolean registering;
+    private boolean unregistered;
 
-    private LogFileMonitor(Path path, LockFileGuard guard, LogFileStats stats) {
+    LogFileMonitor(Path path, LockFileGuard guard, LogFileStats stats) {
         this.path = path.toAbsolutePath();
         this.guard = guard;
         this.stats = stats;
@@ -38,21 +41,30 @@ final class LogFileMonitor implements LogFileMXBean {
         return new ObjectName(DOMAIN + ":type=LogFile,path=" + ObjectName.quote(path.toAbsolutePath().toString()));
     }
 
-    /** Registers the MBean of {@code path}, if the platform MBean server takes it. */
-    static LogFileMonitor register(Path path, LockFileGuard guard, LogFileStats stats) {
-        LogFileMonitor monitor = new LogFileMonitor(path, guard, stats);
+    /**
+     * Registers the MBean, if it is not yet and the platform MBean server takes it; never once {@link #unregister}ed.
+     * Called by each handler that attaches, outside the registry's monitor; a log record that the MBean server writes
+     * meanwhile through this handler finds it under way.
+     */
+    synchronized void register() {
+        if (registered != null || registering || unregistered) {
+            return;
+        }
+        registering = true;
         try {
             ObjectName name = name(path);
-            platform().registerMBean(monitor, name);
-            monitor.registered = name;
+            platform().registerMBean(this, name);
+            registered = name;
         } catch (JMException | RuntimeException | LinkageError e) {
             // already there (another copy of the handler), or no JMX in this runtime: the file is written all the same
+        } finally {
+            registering = false;
         }
-        return monitor;
     }
 
-    /** Unregisters the MBean, if this monitor registered it. */
-    void unregister() {
+    /** Unregisters the MBean, if this monitor registered it, for good. */
+    synchronized void unregister() {
+        unregistered = true;
         ObjectName name = registered;
         registered = null;
         if (name != null) {

@@ -77,7 +77,7 @@ final class SharedLogFile {
         this.output = new LogFileOutput(path, guard, timings);
         this.lockFree = new LockFreeAppender(path, guard, output, timings, stats);
         this.writer = new BatchWriter(path, guard, output, this::rotated, stats);
-        this.monitor = LogFileMonitor.register(path, guard, stats);
+        this.monitor = new LogFileMonitor(path, guard, stats);
     }
 
     /**
@@ -85,8 +85,10 @@ final class SharedLogFile {
      * another lock file, that lock file is kept, so every writer in this JVM stays serialized on one lock.
      */
     static SharedLogFile acquire(Path logPath, Path lockPath, FileCreator creator, Timings timings) {
-        return FILES.acquire(logPath, key -> new SharedLogFile(key,
+        SharedLogFile file = FILES.acquire(logPath, key -> new SharedLogFile(key,
                 GUARDS.acquire(lockPath, lock -> new LockFileGuard(lock, creator)), timings));
+        file.monitor.register(); // outside the registry's monitor: the MBean server may log
+        return file;
     }
 
     /** Drops one user; the last one closes the file and lets go of the lock file. */
