@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,6 +151,10 @@ public final class StorageCheck {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
+        if (classPath.stream().anyMatch(entry -> Path.of(entry).getFileName().toString().startsWith("jboss-logmanager"))) {
+            // its System.Logger finder complains when the JDK logs before java.util.logging is set up otherwise
+            command.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
+        }
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classPath));
         command.add(StorageCheckWorker.class.getName());
@@ -164,8 +167,9 @@ public final class StorageCheck {
     // Where the classes are.
 
     /**
-     * The class path of a worker: where this class was loaded from, and jboss-logmanager with wildfly-common for the
-     * handler's check: as given, or found beside this jar in a WildFly install's modules, or on this class path.
+     * The class path of a worker: where this class was loaded from, and jboss-logmanager with what it needs for the
+     * handler's check: as given, or found beside this jar in a WildFly install's modules (the module
+     * {@code org.jboss.logmanager} and its dependencies), or on this class path.
      */
     static List<String> workerClassPath(String logManager) {
         List<String> classPath = new ArrayList<>();
@@ -181,9 +185,7 @@ public final class StorageCheck {
         classPath.add(ownLocation().toString());
         Path modules = modulesOf(ownLocation());
         if (modules != null) {
-            Path base = modules.resolve("system/layers/base");
-            classPath.addAll(jarsIn(base.resolve("org/jboss/logmanager/main")));
-            classPath.addAll(jarsIn(base.resolve("org/wildfly/common/main")));
+            classPath.addAll(ModuleClassPath.of(modules, "org.jboss.logmanager"));
         }
         return classPath; // without jboss-logmanager the handler's check fails and says so
     }
@@ -199,18 +201,6 @@ public final class StorageCheck {
         String home = System.getenv("JBOSS_HOME");
         return home != null && Files.isDirectory(Path.of(home, "modules/system/layers/base"))
                 ? Path.of(home, "modules") : null;
-    }
-
-    private static List<String> jarsIn(Path dir) {
-        List<String> jars = new ArrayList<>();
-        if (Files.isDirectory(dir)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.jar")) {
-                files.forEach(jar -> jars.add(jar.toString()));
-            } catch (IOException e) {
-                // none found: the handler's check says so
-            }
-        }
-        return jars;
     }
 
     private static boolean loadable(String className) {

@@ -56,11 +56,17 @@ final class StorageCheckHandlerRun {
         handler.setRotateSize(rotateSize);
         handler.setMaxBackupIndex(100_000);
         List<Thread> started = new ArrayList<>();
+        AtomicReference<String> broken = new AtomicReference<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
             Thread publisher = new Thread(() -> {
-                for (int sequence = 0; sequence < records; sequence++) {
-                    handler.publish(new LogRecord(Level.INFO, RecordFormat.record(writer, thread, sequence, PAYLOAD)));
+                try {
+                    for (int sequence = 0; sequence < records; sequence++) {
+                        handler.publish(new LogRecord(Level.INFO,
+                                RecordFormat.record(writer, thread, sequence, PAYLOAD)));
+                    }
+                } catch (LinkageError e) {
+                    broken.compareAndSet(null, StorageCheckWorker.oneLine(e));
                 }
             }, "publish-" + t);
             publisher.start();
@@ -75,6 +81,10 @@ final class StorageCheckHandlerRun {
             }
         }
         handler.close();
+        if (broken.get() != null) {
+            return "failed a class jboss-logmanager needs is missing from the class path (" + broken.get()
+                    + "); give it with --logmanager";
+        }
         return "done " + (long) threads * records + " " + reports + " " + firstReport;
     }
 }

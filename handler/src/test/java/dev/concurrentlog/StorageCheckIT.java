@@ -78,8 +78,10 @@ class StorageCheckIT {
         Path modules = dir.resolve("wildfly/modules");
         Path module = Files.createDirectories(modules.resolve("dev/concurrentlog/main"));
         Path installed = Files.copy(jar, module.resolve(jar.getFileName()));
-        copyJarOf(org.jboss.logmanager.ExtHandler.class, modules.resolve("system/layers/base/org/jboss/logmanager/main"));
-        copyJarOf(org.wildfly.common.Assert.class, modules.resolve("system/layers/base/org/wildfly/common/main"));
+        // as WildFly lays them out: each module's module.xml names its jar and the modules it needs
+        module(org.jboss.logmanager.ExtHandler.class, modules, "org.jboss.logmanager", "java.logging",
+                "org.jboss.modules", "org.wildfly.common");
+        module(org.wildfly.common.Assert.class, modules, "org.wildfly.common", "java.xml");
         Path checked = Files.createDirectory(dir.resolve("checked"));
         StorageCheckCommand check = new StorageCheckCommand(dir, "check", installed, "check", checked.toString(),
                 "--checks", "handler", "--processes", "2");
@@ -139,10 +141,18 @@ class StorageCheckIT {
         throw new AssertionError("serve did not say its port: " + serve.errors());
     }
 
-    private static void copyJarOf(Class<?> type, Path directory) throws Exception {
+    private static void module(Class<?> type, Path modules, String name, String... dependencies) throws Exception {
         Path jar = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Files.createDirectories(directory);
+        Path directory = Files.createDirectories(modules.resolve("system/layers/base")
+                .resolve(name.replace('.', '/')).resolve("main"));
         Files.copy(jar, directory.resolve(jar.getFileName()));
+        StringBuilder xml = new StringBuilder("<module name=\"" + name + "\" xmlns=\"urn:jboss:module:1.9\">\n"
+                + "    <resources>\n        <resource-root path=\"" + jar.getFileName() + "\"/>\n    </resources>\n"
+                + "    <dependencies>\n");
+        for (String dependency : dependencies) {
+            xml.append("        <module name=\"").append(dependency).append("\"/>\n");
+        }
+        Files.writeString(directory.resolve("module.xml"), xml.append("    </dependencies>\n</module>\n"));
     }
 
     private static int run(String... command) throws IOException, InterruptedException {
