@@ -70,4 +70,31 @@ class LogFileMonitorTest {
         List<Path> files = LogFiles.oldestFirst(log);
         new LogCheck().expectWriter("a", 2, 500).expectWriter("b", 1, 500).check(files).assertOk();
     }
+
+    @Test
+    void theLastErrorReportedForTheFileIsShownWithItsTime() throws Exception {
+        Path log = dir.resolve("obstructed.log");
+        RecordingErrorManager errors = new RecordingErrorManager();
+        ConcurrentRotatingFileHandler handler = MonitoredWriter.handler(log, errors);
+        handler.setRotateSize("1k");
+        handler.setMaxBackupIndex(2);
+        Path obstacle = BackupRotator.backup(log, 1);
+        Files.createDirectories(obstacle.resolve("inside")); // the shift of the backups is refused
+        long before = System.currentTimeMillis();
+        try {
+            MonitoredWriter.write(handler, "w", 1, 100);
+            MBeanServer server = MonitoredWriter.platform();
+            ObjectName name = LogFileMonitor.name(log);
+            List<RecordingErrorManager.Report> reports = errors.takeAll(java.util.logging.ErrorManager.GENERIC_FAILURE);
+            assertEquals(1, reports.size(), reports.toString());
+            assertEquals(reports.get(0).message(), server.getAttribute(name, "LastError"));
+            long at = (Long) server.getAttribute(name, "LastErrorEpochMillis");
+            assertTrue(at >= before && at <= System.currentTimeMillis(), "when: " + at);
+            assertEquals(java.time.Instant.ofEpochMilli(at).toString(), server.getAttribute(name, "LastErrorTime"));
+        } finally {
+            handler.close();
+        }
+        errors.takeAll(java.util.logging.ErrorManager.GENERIC_FAILURE); // the close's own shift meets it again
+        errors.assertNoUnexpected();
+    }
 }
