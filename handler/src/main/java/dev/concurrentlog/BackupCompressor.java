@@ -121,6 +121,7 @@ final class BackupCompressor {
                 && !queued.retry)) {
             return; // a sweep is already due
         }
+        job.log.stats().compressionQueued();
         if (!job.retry) {
             OUTSTANDING.merge(job.log, 1, Integer::sum);
         }
@@ -147,6 +148,7 @@ final class BackupCompressor {
             } catch (RuntimeException | Error e) {
                 // reported where it could be; this thread must not die
             } finally {
+                job.log.stats().compressionEnded();
                 if (!job.retry) {
                     done(job.log);
                 }

@@ -54,9 +54,12 @@ final class BatchWriter {
     /** The policy of the last rotation not yet handed on by {@link #takeParked}, or null. */
     private WritePolicy parkedBy;
 
+    private final LogFileStats stats;
+
     BatchWriter(Path path, LockFileGuard guard, LogFileOutput output,
-            java.util.function.BiConsumer<Path, WritePolicy> rotated) {
+            java.util.function.BiConsumer<Path, WritePolicy> rotated, LogFileStats stats) {
         this.rotated = rotated;
+        this.stats = stats;
         this.path = path;
         this.guard = guard;
         this.output = output;
@@ -119,6 +122,12 @@ final class BatchWriter {
         for (PendingRecord next : batch) {
             next.complete(failure);
         }
+        if (failure == null) {
+            stats.written(batch.size(), total);
+            stats.lockedPath(batch.size());
+        } else {
+            stats.writeFailed(batch.size());
+        }
         return true;
     }
 
@@ -146,8 +155,10 @@ final class BatchWriter {
     IOException lock(WritePolicy policy, boolean untilAppendsOpen) {
         awaitedAppends = false;
         try {
+            long start = System.nanoTime();
             LockFileGuard.Wait wait = guard.lockFile(unlocked ? 0 : policy.lockTimeoutNanos(),
                     untilAppendsOpen && !unlocked);
+            stats.waitedForOsLock(System.nanoTime() - start);
             if (wait == LockFileGuard.Wait.APPENDS_OPEN) {
                 locked = false;
                 awaitedAppends = true;
@@ -169,6 +180,7 @@ final class BatchWriter {
         }
         IOException problem = null;
         if (!locked && !unlocked) {
+            stats.lockTimedOut();
             problem = new IOException("Lock file " + guard.path() + " was held by another process for longer than "
                     + "lockTimeout (" + TimeUnit.NANOSECONDS.toMillis(policy.lockTimeoutNanos()) + " ms); writing "
                     + path + " without the lock, and without rotating it, until it is free");
@@ -220,8 +232,10 @@ final class BatchWriter {
                     try {
                         if (periodOver) {
                             rotated(output.rotateByTime(policy, period, nextPeriod), policy);
+                            stats.rotatedByTime();
                         } else {
                             output.parkBySize(policy, period);
+                            stats.rotatedBySize();
                         }
                         parkedBy = policy; // the shift after the locks finishes parked files and applies maxHistory
                     } catch (IOException e) {
@@ -240,9 +254,12 @@ final class BatchWriter {
             // after an Error, nothing that allocates before the records are completed: memory may be out
             IOException failure = e instanceof IOException io ? io
                     : e instanceof Error ? NOT_WRITTEN : new IOException("Write to " + path + " failed", e);
+            int dropped = 0;
             for (int i = written; i < batch.size(); i++) {
+                dropped += batch.get(i).isDone() ? 0 : 1;
                 batch.get(i).complete(failure);
             }
+            stats.writeFailed(dropped);
             output.close();
             if (e instanceof Error error) {
                 throw error;
@@ -279,6 +296,13 @@ final class BatchWriter {
         keep(buffer);
         for (int i = from; i < to; i++) {
             batch.get(i).complete(null);
+        }
+        stats.written(to - from, length);
+        stats.lockedPath(to - from);
+        if (locked) {
+            stats.underOsLock(to - from);
+        } else if (unlocked) {
+            stats.withoutLock(to - from);
         }
     }
 

@@ -34,7 +34,14 @@ final class FileAttachment {
 
     FileAttachment(Supplier<StartSettings> settings, SharedLogFile.ErrorSink errors, Timings timings) {
         this.settings = settings;
-        this.errors = errors;
+        // problems reported for the attached file are its last error too (see LogFileMonitor)
+        this.errors = (message, exception, code) -> {
+            SharedLogFile file = attached;
+            if (file != null) {
+                file.stats().error(message, System.currentTimeMillis());
+            }
+            errors.report(message, exception, code);
+        };
         this.timings = timings;
     }
 

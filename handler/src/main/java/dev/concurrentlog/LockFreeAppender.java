@@ -35,12 +35,14 @@ final class LockFreeAppender {
     private final LockFileGuard guard;
     private final LogFileOutput output;
     private final Timings timings;
+    private final LogFileStats stats;
 
-    LockFreeAppender(Path path, LockFileGuard guard, LogFileOutput output, Timings timings) {
+    LockFreeAppender(Path path, LockFileGuard guard, LogFileOutput output, Timings timings, LogFileStats stats) {
         this.path = path;
         this.guard = guard;
         this.output = output;
         this.timings = timings;
+        this.stats = stats;
     }
 
     /**
@@ -95,6 +97,7 @@ final class LockFreeAppender {
             }
         }
         if (failure == null && !closed) {
+            stats.written(1, bytes.length);
             return null;
         }
         byte[] written = failure != null && data.position() > 0 ? Arrays.copyOf(bytes, data.position()) : null;
@@ -110,7 +113,11 @@ final class LockFreeAppender {
             guard.unlockAll();
         }
         if (failure == null) {
+            stats.written(1, bytes.length);
             return null; // the record was written before the channel closed
+        }
+        if (!closed || written != null) {
+            stats.writeFailed(1);
         }
         // closed before anything was written: written again under the lock
         return closed && written == null ? NOT_TAKEN : failure;

@@ -68,6 +68,8 @@ final class SharedLogFile {
     private final LockFreeAppender lockFree;
     private final BatchWriter writer;
     private final Batch batch = new Batch();
+    private final LogFileStats stats = new LogFileStats();
+    private final LogFileMonitor monitor;
     private boolean closed;
     /** Where problems found off the publishing threads (compression) go: the first handler's error sink. */
     private volatile ErrorSink reporter;
@@ -84,8 +86,9 @@ final class SharedLogFile {
         this.guard = guard;
         this.timings = timings;
         this.output = new LogFileOutput(path, guard, timings);
-        this.lockFree = new LockFreeAppender(path, guard, output, timings);
-        this.writer = new BatchWriter(path, guard, output, this::rotated);
+        this.lockFree = new LockFreeAppender(path, guard, output, timings, stats);
+        this.writer = new BatchWriter(path, guard, output, this::rotated, stats);
+        this.monitor = new LogFileMonitor(path, guard, stats);
     }
 
     /**
@@ -93,8 +96,10 @@ final class SharedLogFile {
      * another lock file, that lock file is kept, so every writer in this JVM stays serialized on one lock.
      */
     static SharedLogFile acquire(Path logPath, Path lockPath, FileCreator creator, Timings timings) {
-        return FILES.acquire(logPath, key -> new SharedLogFile(key,
+        SharedLogFile file = FILES.acquire(logPath, key -> new SharedLogFile(key,
                 GUARDS.acquire(lockPath, lock -> new LockFileGuard(lock, creator)), timings));
+        file.monitor.register(); // outside the registry's monitor: the MBean server may log
+        return file;
     }
 
     /** Drops one user; the last one closes the file and lets go of the lock file. */
@@ -531,6 +536,7 @@ final class SharedLogFile {
      * @return whether to try again later (false once the file is closed)
      */
     boolean compressionFailed(Path backup, Exception e) {
+        stats.compressionFailed();
         if (isClosed()) {
             return false;
         }
@@ -546,6 +552,7 @@ final class SharedLogFile {
     }
 
     void compressionSucceeded() {
+        stats.compressionDone();
         compressionFailing = false;
     }
 
@@ -573,6 +580,12 @@ final class SharedLogFile {
             guard.unlockAll();
         }
         GUARDS.release(guard.path(), guard, LockFileGuard::close);
+        monitor.unregister();
+    }
+
+    /** What this JVM did to the file (see {@link LogFileMonitor}). */
+    LogFileStats stats() {
+        return stats;
     }
 
     /** Where problems go: the handler's {@code reportError}. */

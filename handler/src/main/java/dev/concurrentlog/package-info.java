@@ -37,6 +37,15 @@
  * <dt>Threads</dt>
  * <dd>{@code DaemonThreads} starts the handler's own threads (flusher, compressor) without a context class
  * loader.</dd>
+ * <dt>Monitoring</dt>
+ * <dd>{@code LogFileStats} counts what this JVM does to each file, without a lock; {@code LogFileMonitor}, a
+ * {@link dev.concurrentlog.LogFileMXBean}, shows it in the platform MBean server while a handler writes the file.</dd>
+ * <dt>The storage checker</dt>
+ * <dd>{@code StorageCheck} ({@code java -jar}: {@code check}, {@code serve}, {@code join}) starts
+ * {@code StorageCheckWorker} processes, which run the checks with the primitives above ({@code StorageCheckHandlerRun}:
+ * the real handler); {@code StorageCheckCoordinator} tells them what to do over a socket and judges, one
+ * {@code CheckOutcome} per check; {@code MountInfo} names the file system; {@code ModuleClassPath} finds
+ * jboss-logmanager in a WildFly install's modules. The test kit's verifier is in the jar.</dd>
  * </dl>
  * Lock order: a {@code FileAttachment}'s lock, then the in-JVM lock of the lock file, then the OS lock, then the lock on
  * the backups (which a shift keeps after letting go of the others, and never waits for another lock while it holds).

@@ -42,7 +42,7 @@ class CloseDuringShiftIT {
         Path rules = Files.writeString(dir.resolve("rules.btm"), stall.rule(FaultPoint.Fault.STALL, STALL_MILLIS,
                 null));
         try (ChildJvm.Running child = ChildJvm.of(ClosingWriter.class).named("closing writer")
-                .jvmOption("-javaagent:" + System.getProperty("byteman.jar") + "=script:" + rules)
+                .jvmOption(BytemanAgent.option(rules))
                 .systemProperty("faultpoint.flag", flag.toString())
                 .systemProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager")
                 .args(log.toString()).stderrTo(dir.resolve("child.stderr")).start()) {

@@ -97,7 +97,7 @@ final class FaultRun {
                 .property("maxBackupIndex", "10000")
                 .property("maxHistory", "5")
                 .property("lockTimeout", lockTimeoutMillis + "ms")
-                .jvmOption("-javaagent:" + bytemanJar() + "=script:" + script)
+                .jvmOption(BytemanAgent.option(script))
                 .jvmOption("-Dfaultpoint.flag=" + flag)
                 .jvmOption("-Dwriter.timed=true")
                 .jvmOption("-Dwriter.pauseMicros=500")
@@ -254,11 +254,5 @@ final class FaultRun {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
         }
-    }
-
-    private static String bytemanJar() {
-        String jar = System.getProperty("byteman.jar");
-        assertTrue(jar != null && Files.isRegularFile(Path.of(jar)), "no Byteman agent: -Dbyteman.jar=" + jar);
-        return jar;
     }
 }

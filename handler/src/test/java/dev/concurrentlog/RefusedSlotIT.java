@@ -43,7 +43,7 @@ class RefusedSlotIT {
                 """);
         int reports;
         try (ChildJvm.Running writer = ChildJvm.of(SlotWriter.class).named("writer")
-                .jvmOption("-javaagent:" + System.getProperty("byteman.jar") + "=script:" + rules)
+                .jvmOption(BytemanAgent.option(rules))
                 .systemProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager")
                 .args(log.toString()).stderrTo(dir.resolve("writer.stderr")).start()) {
             writer.awaitReady();
