@@ -42,8 +42,10 @@ final class BackupCompressor {
 
     /** How long after a failure a backup is tried again. */
     static final long RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
-    /** How long closing a log waits for its backups to be compressed, and for this JVM's shift of them under way. */
-    static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long closing a log waits for its backups to be compressed. */
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long after finding appends in flight to a backup (see {@code OneBackup}) a sweep looks again. */
+    private static final long STRAGGLER_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private static final DelayQueue<Job> JOBS = new DelayQueue<>();
     /** How many jobs due now (not retries) each log has queued or under way; guarded by the class. */
@@ -205,6 +207,11 @@ final class BackupCompressor {
         /** The temporary file, held under an OS lock, and its identity. */
         private FileChannel out;
         private Object tempKey;
+        /**
+         * Whether appends that a drain stopped waiting for may still land in a backup: then the backup stays raw, and
+         * a sweep tries again shortly (see {@link LockFileGuard#appendsInFlightToBackups}).
+         */
+        private boolean waitForStragglers;
 
         OneBackup(Job job) {
             this.job = job;
@@ -216,6 +223,10 @@ final class BackupCompressor {
         void compress() {
             try {
                 job.log.underLocks(this::claim, job.policy.lockTimeoutNanos());
+                if (waitForStragglers) {
+                    submit(new Job(job.log, null, job.policy, System.nanoTime() + STRAGGLER_PAUSE_NANOS, false));
+                    return;
+                }
                 if (out == null) {
                     return; // compressed already, or another process is at it
                 }
@@ -226,7 +237,9 @@ final class BackupCompressor {
                 out.force(true);
                 boolean[] moved = new boolean[1];
                 job.log.underLocks(() -> moved[0] = renameIntoPlace(), job.policy.lockTimeoutNanos());
-                if (!moved[0]) {
+                if (waitForStragglers) {
+                    submit(new Job(job.log, null, job.policy, System.nanoTime() + STRAGGLER_PAUSE_NANOS, false));
+                } else if (!moved[0]) {
                     sweep(job.log, job.policy); // moved away meanwhile, or appended to: a later sweep finds it
                 }
                 job.log.compressionSucceeded();
@@ -249,6 +262,10 @@ final class BackupCompressor {
 
         /** Under the log's locks, as sweeps delete stale temporary files: so the file made is ours. */
         private void claim() throws IOException {
+            if (job.log.appendsInFlightToBackups()) {
+                waitForStragglers = true; // they may land in this backup: its raw form must stay until they have
+                return;
+            }
             read = BackupRotator.attributes(backup);
             if (read == null || !read.isRegularFile() || !deleteIfStale(temp)) {
                 return;
@@ -271,6 +288,11 @@ final class BackupCompressor {
         private boolean renameIntoPlace() throws IOException {
             if (!isOurs(temp, tempKey)) {
                 throw new IOException(temp + " was replaced while " + backup + " was compressed into it");
+            }
+            if (job.log.appendsInFlightToBackups()) {
+                waitForStragglers = true;
+                Files.delete(temp);
+                return false;
             }
             Path at = backup;
             BasicFileAttributes now = BackupRotator.attributes(at);

@@ -268,6 +268,17 @@ final class LockFileGuard {
         return problem;
     }
 
+    /**
+     * Whether some live process still has appends in flight for a file the path no longer holds (see
+     * {@link WriterSlots#stragglers}): until they land, no backup is deleted or compressed. The in-JVM lock is held.
+     */
+    boolean appendsInFlightToBackups() throws IOException {
+        if (!jvmLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("In-JVM lock on " + path + " is not held");
+        }
+        return state != null && slots.stragglers(openChannel(), state, state.generation());
+    }
+
     /** Whether a thread of this JVM holds the lock on the backups now (a shift under way). */
     boolean holdsBackupsInJvm() {
         synchronized (backupHolds) {

@@ -287,6 +287,15 @@ final class LockFileState {
         return word != 0;
     }
 
+    /**
+     * Whether the process of {@code slot} has bytes in flight for a file other than that of {@code generation}: appends
+     * a drain stopped waiting for (past {@code lockTimeout}), which land in that file, a backup by now, when they go on.
+     */
+    boolean inFlightForAnother(int slot, long generation) {
+        long word = get(slotAt(slot));
+        return word < 0 && ((word >>> TAG_SHIFT) & TAG_MASK) != (generation & TAG_MASK);
+    }
+
     /** Whether the process of {@code slot} has bytes in flight for the file of {@code generation}. */
     boolean inFlight(int slot, long generation) {
         long word = get(slotAt(slot));

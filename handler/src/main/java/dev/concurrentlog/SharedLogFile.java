@@ -355,12 +355,13 @@ final class SharedLogFile {
     }
 
     /**
-     * {@link LockFileGuard#tryLockBackups}, null on failure too (the next rotation shifts then), and null if
-     * {@code policy} keeps no backups to shift or prune.
+     * {@link LockFileGuard#tryLockBackups}, null on failure too (the next rotation shifts then), null if
+     * {@code policy} keeps no backups to shift or prune, and null while appends a drain stopped waiting for may still
+     * land in a backup, which a shift could delete (see {@link LockFileGuard#appendsInFlightToBackups}).
      */
     private FileLock tryLockBackups(WritePolicy policy) {
         try {
-            return tidiesBackups(policy) ? guard.tryLockBackups() : null;
+            return tidiesBackups(policy) && !guard.appendsInFlightToBackups() ? guard.tryLockBackups() : null;
         } catch (IOException e) {
             return null;
         }
@@ -398,8 +399,8 @@ final class SharedLogFile {
         try {
             // a thread of this JVM that shifts now takes what is parked; what is parked after it read the generation
             // waits for the next writer to start
-            underBackupsLock(() -> guard.holdsBackupsInJvm() || (backups[0] = guard.tryLockBackups()) != null,
-                    policy.lockTimeoutNanos());
+            underBackupsLock(() -> guard.holdsBackupsInJvm() || guard.appendsInFlightToBackups()
+                    || (backups[0] = guard.tryLockBackups()) != null, policy.lockTimeoutNanos());
         } catch (IOException e) {
             // closed, the lock file cannot be opened (the writes said so, and parked nothing), or held past the timeout
         }
@@ -528,6 +529,14 @@ final class SharedLogFile {
             LockSupport.parkNanos(this, Math.min(pause, left));
             pause = Math.min(2 * pause, MAX_BACKUPS_PAUSE_NANOS);
         }
+    }
+
+    /**
+     * Whether appends a drain stopped waiting for may still land in a backup (see
+     * {@link LockFileGuard#appendsInFlightToBackups}); under {@link #underLocks}.
+     */
+    boolean appendsInFlightToBackups() throws IOException {
+        return guard.appendsInFlightToBackups();
     }
 
     /**

@@ -120,6 +120,23 @@ final class WriterSlots {
         }
     }
 
+    /**
+     * Whether a live process (this one too) has appends in flight for a file older than that of {@code generation},
+     * which a drain stopped waiting for: they land in that file, a backup by now, whenever they go on, so no backup may
+     * be deleted or compressed meanwhile. Slots of dead processes in that state are cleared.
+     */
+    boolean stragglers(FileChannel channel, LockFileState state, long generation) {
+        for (int i = 0; i < LockFileState.SLOTS; i++) {
+            if (state.inFlightForAnother(i, generation)) {
+                if (i == slot() || alive(channel, i)) {
+                    return true;
+                }
+                state.clear(i);
+            }
+        }
+        return false;
+    }
+
     private static boolean alive(FileChannel channel, int slot) {
         try {
             FileLock probe = channel.tryLock(FIRST_SLOT_BYTE + slot, 1, false);

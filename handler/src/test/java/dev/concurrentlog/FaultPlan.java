@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sites one run of {@link FaultRun} reaches and how often each writer JVM calls them; each reached site gives its
  * first {@value #FIRST_CALLS} calls and, if it is called more often, the one half way, each right before and right
  * after the call. The normal build runs a seeded sample ({@code -Dfaultpoints.sample}, the seed printed and replayed
- * with {@code -Dfaultpoints.seed}); {@code -Dfaultpoints.all=true} (the {@code fault-points} profile) runs them all.
+ * with {@code -Dfaultpoints.seed}); {@code -Dfaultpoints.all=true} (the {@code fault-points} profile) runs them all;
+ * {@code -Dfaultpoints.only} runs the points it names, as printed.
  */
 final class FaultPlan {
 
@@ -71,6 +72,13 @@ final class FaultPlan {
 
     /** All of {@code points} with {@code -Dfaultpoints.all=true}, else a seeded sample of {@code sample} of them. */
     static List<FaultPoint> choose(String suite, List<FaultPoint> points, int sample) {
+        String only = System.getProperty("faultpoints.only", "");
+        if (!only.isEmpty()) { // replays points by name, as printed: -Dfaultpoints.only="before write-reserved #1"
+            List<String> names = List.of(only.split(","));
+            List<FaultPoint> chosen = points.stream().filter(point -> names.contains(point.toString())).toList();
+            System.out.printf("%s: the points named: %s%n", suite, chosen);
+            return chosen;
+        }
         if (Boolean.getBoolean("faultpoints.all")) {
             System.out.printf("%s: all %d points%n", suite, points.size());
             return points;
