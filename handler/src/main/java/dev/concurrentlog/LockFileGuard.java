@@ -279,13 +279,6 @@ final class LockFileGuard {
         return state != null && slots.stragglers(openChannel(), state, state.generation());
     }
 
-    /** Whether a thread of this JVM holds the lock on the backups now (a shift under way). */
-    boolean holdsBackupsInJvm() {
-        synchronized (backupHolds) {
-            return backupHolds[0] > 0;
-        }
-    }
-
     /**
      * Releases the lock on the backups, from any thread. If the channel was closed meanwhile (a failed release of the
      * mutex, or an interrupt while the state was first mapped), the lock went with it: nothing is left to release.

@@ -287,13 +287,26 @@ final class LockFileState {
         return word != 0;
     }
 
+    /** The word of {@code slot}, for {@link #inFlightForAnother} and {@link #clearIf}. */
+    long slot(int slot) {
+        return get(slotAt(slot));
+    }
+
     /**
-     * Whether the process of {@code slot} has bytes in flight for a file other than that of {@code generation}: appends
-     * a drain stopped waiting for (past {@code lockTimeout}), which land in that file, a backup by now, when they go on.
+     * Whether a slot's {@code word} says its process has bytes in flight for a file other than that of
+     * {@code generation}: appends a drain stopped waiting for (past {@code lockTimeout}), which land in that file, a
+     * backup by now, when they go on.
      */
-    boolean inFlightForAnother(int slot, long generation) {
-        long word = get(slotAt(slot));
+    static boolean inFlightForAnother(long word, long generation) {
         return word < 0 && ((word >>> TAG_SHIFT) & TAG_MASK) != (generation & TAG_MASK);
+    }
+
+    /**
+     * Clears {@code slot} if it still holds {@code seen}: a slot found dead without the OS lock, which a new owner may
+     * have claimed since (under the OS lock) and counted a live append in.
+     */
+    void clearIf(int slot, long seen) {
+        LONGS.compareAndSet(map, slotAt(slot), seen, 0L);
     }
 
     /** Whether the process of {@code slot} has bytes in flight for the file of {@code generation}. */

@@ -503,13 +503,15 @@ final class LogFileOutput {
      */
     List<Path> tidyBackups(WritePolicy policy, long parkedBefore) throws IOException {
         List<Path> made = List.of();
+        IOException failed = null;
         if (policy.maxBackupIndex() > 0) {
             try {
                 made = BackupRotator.finishParked(path, policy.suffix(), policy.maxBackupIndex(), parkedBefore);
             } catch (IOException e) {
-                throw new IOException("Unable to shift the backups of " + path + "; every backup keeps its name, the "
-                        + "newest wait at their parked names (" + path.getFileName() + "...rotating.N) and the shift "
-                        + "is retried: " + e.getMessage(), e);
+                // maxHistory still applies below: an obstacle in one chain must not keep every period's backups
+                failed = new IOException("Unable to shift the backups of " + path + "; every backup keeps its name, "
+                        + "the newest wait at their parked names (" + path.getFileName() + "...rotating.N) and the "
+                        + "shift is retried: " + e.getMessage(), e);
             }
         }
         RotationSuffix suffix = policy.suffix();
@@ -526,9 +528,12 @@ final class LogFileOutput {
             try {
                 BackupRotator.deleteOlderThan(path, suffix, cutoff);
             } catch (IOException e) {
-                throw new IOException("Unable to delete the backups of " + path + " older than maxHistory: "
-                        + e.getMessage(), e);
+                failed = failed != null ? failed : new IOException("Unable to delete the backups of " + path
+                        + " older than maxHistory: " + e.getMessage(), e);
             }
+        }
+        if (failed != null) {
+            throw failed; // what the chains that did shift made is compressed by the sweep that follows a failure
         }
         return made;
     }
@@ -540,9 +545,10 @@ final class LogFileOutput {
      * dies right after the rename, opens the file at the path again instead of writing through the channel it had
      * open; the new file, empty, takes the period of its first record, so it is not rotated for the old period. A
      * backup already at the name is kept (the file takes the next free index of its chain) unless the suffix is cyclic
-     * ({@code .EEE}, no year) and the backup is from an earlier turn: then it is replaced. Only then is another backup
-     * touched, so only then is the lock on the backups needed, which is tried, never waited for: if another process
-     * holds it, the rotation is retried later. The size rotations parked, and {@code maxHistory}, are left to the shift
+     * ({@code .EEE}, no year) and the backup is from an earlier turn: then it is replaced. The name is chosen before the
+     * generation moves; only when a backup of that name exists is the lock on the backups needed (the name is then
+     * chosen again under it), which is tried, never waited for: if another process holds it, the rotation is retried
+     * later. The size rotations parked, and {@code maxHistory}, are left to the shift
      * that follows (see {@link #tidyBackups}).
      *
      * @return the new backup, uncompressed
@@ -550,29 +556,31 @@ final class LogFileOutput {
     Path rotateByTime(WritePolicy policy, long periodStart, long nextPeriodStart) throws IOException {
         RotationSuffix suffix = policy.suffix();
         long start = suffix.periodStart(periodStart);
-        // a name that repeats at once (the hour a daylight saving fall-back repeats) must not replace its backup either
+        String base = backupBase(suffix, start);
+        // a name that repeats at once (the hour a daylight saving fall-back repeats) must not replace its backup either;
+        // a backup written from the period's start to the end of the next (late records) is of this turn
         boolean keepExisting = suffix.namesOnePeriod()
                 || suffix.dateText(suffix.previousPeriodStart(start)).equals(suffix.dateText(start));
+        long turnEnd = suffix.nextPeriodStart(suffix.nextPeriodStart(start));
         FileLock backups = null;
         try {
-            backups = guard.tryLockBackups();
-        } catch (IOException e) {
-            // no lock: a rotation that needs it is retried
-        }
-        try {
-            FileLock held = backups;
-            return rotate(generation -> {
-                // a backup written from the period's start to the end of the next (late records) is of this turn
-                BackupRotator.TimeBackup target = BackupRotator.timeBackup(path, backupBase(suffix, start),
-                        keepExisting, start, suffix.nextPeriodStart(suffix.nextPeriodStart(start)));
-                if (target.needsBackupsLock() && held == null) {
+            BackupRotator.TimeBackup target = BackupRotator.timeBackup(path, base, keepExisting, start, turnEnd);
+            if (target.needsBackupsLock()) {
+                backups = guard.tryLockBackups(); // never waited for: a rotation that finds it taken is retried
+                if (backups == null) {
                     throw new IOException("another process holds the lock on its backups, and " + target.path()
                             + " exists");
                 }
-                Path moved = target.move(path);
+                target = BackupRotator.timeBackup(path, base, keepExisting, start, turnEnd); // chosen under it
+            }
+            BackupRotator.TimeBackup chosen = target;
+            return rotate(generation -> {
+                Path moved = chosen.move(path);
                 beginPeriod(nextPeriodStart);
                 return moved;
             });
+        } catch (IOException e) {
+            throw rotationFailed(e);
         } finally {
             if (backups != null) {
                 guard.releaseBackups(backups);
@@ -597,10 +605,25 @@ final class LogFileOutput {
             rotationFailed = false;
             return moved;
         } catch (IOException e) {
-            rotationFailed = true;
-            rotationFailedAt = System.nanoTime();
-            throw new IOException("Unable to rotate " + path + " (records stay in it, rotation is retried): "
-                    + e.getMessage(), e);
+            throw rotationFailed(e);
+        }
+    }
+
+    /** Marks the rotation failed, to be retried after a pause, and says so; a failure already said so passes. */
+    private IOException rotationFailed(IOException e) {
+        if (e instanceof RotationFailed) {
+            return e;
+        }
+        rotationFailed = true;
+        rotationFailedAt = System.nanoTime();
+        return new RotationFailed("Unable to rotate " + path + " (records stay in it, rotation is retried): "
+                + e.getMessage(), e);
+    }
+
+    /** A rotation that failed, as {@link #rotationFailed} reports it. */
+    private static final class RotationFailed extends IOException {
+        RotationFailed(String message, IOException cause) {
+            super(message, cause);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ErrorManager;
@@ -75,6 +76,8 @@ final class SharedLogFile {
     private volatile ErrorSink reporter;
     /** Whether the last compression failed; reported once until one succeeds. */
     private volatile boolean compressionFailing;
+    /** How many threads of this JVM shift the backups of this file now. */
+    private final AtomicInteger shifting = new AtomicInteger();
     /** Whether the last shift of the backups failed; reported once until one succeeds. */
     private volatile boolean shiftFailing;
     /** Failed shifts in a row, and when the last one failed (nanoTime): the next waits (see {@link #shiftDue}). */
@@ -142,6 +145,7 @@ final class SharedLogFile {
         }
         // read before the guard: the registry's monitor is taken before the guard's lock when a file closes
         boolean onlyHandler = FILES.references(path) == 1;
+        FileLock backups = null;
         guard.lockInJvm();
         try {
             // A process that keeps the lock past the timeout is running, so this one joins a running group.
@@ -162,13 +166,9 @@ final class SharedLogFile {
                 }
             }
             if (locked) {
-                // this rotation, and what a process that died before shifting left; appends are closed, so not
-                // waited for: a holder of the lock on the backups shifts them (the generation moved on)
-                FileLock backups = tryLockBackups(policy);
-                List<IOException> shiftProblems = backups == null ? null : shiftBackups(backups, policy, null, 1);
-                if (shiftProblems != null) {
-                    failure = shiftProblems.get(0); // reported; the compression sweep still runs
-                }
+                // this rotation, and what a process that died before shifting left, shifted once the locks are let go;
+                // not waited for: a holder of the lock on the backups shifts them (the generation moved on)
+                backups = tryLockBackups(policy);
             }
             if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
                 BackupCompressor.sweep(this, policy); // what a JVM stopped part way left uncompressed
@@ -179,6 +179,12 @@ final class SharedLogFile {
             IOException unlockFailure = guard.unlockAll();
             if (failure == null) {
                 failure = unlockFailure;
+            }
+        }
+        if (backups != null) {
+            List<IOException> shiftProblems = shiftBackups(backups, policy, null, 1);
+            if (shiftProblems != null && failure == null) {
+                failure = shiftProblems.get(0);
             }
         }
         return failure;
@@ -311,6 +317,15 @@ final class SharedLogFile {
      */
     private List<IOException> shiftBackups(FileLock held, WritePolicy policy, List<IOException> problems,
             int passes) {
+        shifting.incrementAndGet();
+        try {
+            return shiftPasses(held, policy, problems, passes);
+        } finally {
+            shifting.decrementAndGet();
+        }
+    }
+
+    private List<IOException> shiftPasses(FileLock held, WritePolicy policy, List<IOException> problems, int passes) {
         List<IOException> found = problems;
         FileLock backups = held;
         for (int pass = 1; backups != null; pass++) {
@@ -399,7 +414,7 @@ final class SharedLogFile {
         try {
             // a thread of this JVM that shifts now takes what is parked; what is parked after it read the generation
             // waits for the next writer to start
-            underBackupsLock(() -> guard.holdsBackupsInJvm() || guard.appendsInFlightToBackups()
+            underBackupsLock(() -> shifting.get() > 0 || guard.appendsInFlightToBackups()
                     || (backups[0] = guard.tryLockBackups()) != null, policy.lockTimeoutNanos());
         } catch (IOException e) {
             // closed, the lock file cannot be opened (the writes said so, and parked nothing), or held past the timeout

@@ -127,11 +127,12 @@ final class WriterSlots {
      */
     boolean stragglers(FileChannel channel, LockFileState state, long generation) {
         for (int i = 0; i < LockFileState.SLOTS; i++) {
-            if (state.inFlightForAnother(i, generation)) {
+            long word = state.slot(i);
+            if (LockFileState.inFlightForAnother(word, generation)) {
                 if (i == slot() || alive(channel, i)) {
                     return true;
                 }
-                state.clear(i);
+                state.clearIf(i, word); // not under the OS lock: only if no new owner claimed it meanwhile
             }
         }
         return false;
