@@ -80,6 +80,8 @@ final class SharedLogFile {
     private final AtomicInteger shifting = new AtomicInteger();
     /** Whether the last shift of the backups failed; reported once until one succeeds. */
     private volatile boolean shiftFailing;
+    /** Why the lock on the backups could not be tried for the last shift (the file system failed the call), or null. */
+    private volatile IOException backupsLockFailure;
     /** Failed shifts in a row, and when the last one failed (nanoTime): the next waits (see {@link #shiftDue}). */
     private volatile int shiftFailures;
     private volatile long shiftFailedAt;
@@ -181,11 +183,10 @@ final class SharedLogFile {
                 failure = unlockFailure;
             }
         }
-        if (backups != null) {
-            List<IOException> shiftProblems = shiftBackups(backups, policy, null, 1);
-            if (shiftProblems != null && failure == null) {
-                failure = shiftProblems.get(0);
-            }
+        List<IOException> shiftProblems = backups != null ? shiftBackups(backups, policy, null, 1)
+                : backupsLockFailure != null ? shiftFailed(backupsLockFailure, null) : null;
+        if (shiftProblems != null && failure == null) {
+            failure = shiftProblems.get(0);
         }
         return failure;
     }
@@ -294,6 +295,8 @@ final class SharedLogFile {
         }
         if (backups != null) {
             problems = shiftBackups(backups, parked, problems, 2);
+        } else if (parked != null && backupsLockFailure != null) {
+            problems = shiftFailed(backupsLockFailure, problems);
         }
         if (problems != null) {
             for (IOException problem : problems) {
@@ -340,12 +343,7 @@ final class SharedLogFile {
                 shiftFailures = 0;
                 shifted = true;
             } catch (IOException e) {
-                shiftFailedAt = System.nanoTime();
-                shiftFailures = Math.min(shiftFailures + 1, 32);
-                if (!shiftFailing) {
-                    shiftFailing = true;
-                    found = BatchWriter.add(found, e);
-                }
+                found = shiftFailed(e, found);
                 if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
                     BackupCompressor.sweep(this, policy); // what the chains that did shift made
                 }
@@ -376,10 +374,31 @@ final class SharedLogFile {
      */
     private FileLock tryLockBackups(WritePolicy policy) {
         try {
-            return tidiesBackups(policy) && !guard.appendsInFlightToBackups() ? guard.tryLockBackups() : null;
+            FileLock lock = tidiesBackups(policy) && !guard.appendsInFlightToBackups() ? guard.tryLockBackups() : null;
+            backupsLockFailure = null;
+            return lock;
         } catch (IOException e) {
+            backupsLockFailure = new IOException("Unable to lock the backups of " + path + " to shift them ("
+                    + e.getMessage() + "); the newest wait at their parked names and the shift is retried", e);
             return null;
         }
+    }
+
+    /**
+     * Notes a shift that failed (or could not lock the backups): it is retried after a pause (see {@link #shiftDue}),
+     * and reported once until one succeeds.
+     *
+     * @return {@code found}, with the failure if it is to be reported
+     */
+    private List<IOException> shiftFailed(IOException e, List<IOException> found) {
+        backupsLockFailure = null;
+        shiftFailedAt = System.nanoTime();
+        shiftFailures = Math.min(shiftFailures + 1, 32);
+        if (shiftFailing) {
+            return found;
+        }
+        shiftFailing = true;
+        return BatchWriter.add(found, e);
     }
 
     /**

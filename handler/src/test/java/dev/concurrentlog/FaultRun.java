@@ -162,15 +162,16 @@ final class FaultRun {
         Map<String, Long> expected = new HashMap<>();
         writers.stream().filter(writer -> !returnedByKilled.containsKey(writer.name() + " T0"))
                 .forEach(writer -> writer.addReturned(expected));
-        // a writer past lockTimeout, or whose lock call failed, writes without the lock and without rotating (it said
-        // so): a holder of the lock that resumes then may rotate those records into the backup of the period before
-        // theirs, a limit of writing without the lock (guarantees.md); they are counted, not failed
+        // a writer past lockTimeout, or whose lock call failed, writes without the lock and without rotating, and a
+        // refused time rotation keeps the next period's records in the file (each said so): a rotation that goes
+        // through later names those records by the period before theirs, a limit (guarantees.md); they are counted,
+        // not failed
         boolean unlockedWrites = fault != FaultPoint.Fault.KILL
                 && reports.values().stream().mapToInt(Integer::intValue).sum() > 0;
         int early = verify(expected, returnedByKilled, boundary, unlockedWrites);
         if (early > 0) {
-            System.out.printf("%d record(s) written without the lock are in the backup of the minute before theirs%n",
-                    early);
+            System.out.printf("%d record(s) are in the backup of the minute before theirs (written without the lock, "
+                    + "or kept by a refused rotation)%n", early);
         }
         return new Outcome(Files.exists(flag), faulted, longest, slow, reports);
     }
