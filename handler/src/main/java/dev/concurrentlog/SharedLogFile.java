@@ -50,8 +50,8 @@ final class SharedLogFile {
     static final long BUFFER_LIMIT = 64 * 1024;
 
     private static final long MAX_SHIFT_BACKOFF_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final long MIN_BACKUPS_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long MAX_BACKUPS_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MIN_BACKUPS_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long MAX_BACKUPS_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 
     private final Path path;
@@ -529,7 +529,8 @@ final class SharedLogFile {
 
     /**
      * Waits at most {@code timeoutNanos} for the lock on the backups, with {@code attempt}: each try under the in-JVM
-     * lock, the pauses between them without it, backing off from 1 to 50 ms. A process that holds the lock on the
+     * lock, the pauses between them without it, backing off from 20 us to 1 ms, as the OS lock is polled: other
+     * processes that shift often leave it free only briefly. A process that holds the lock on the
      * backups for long (stopped) thus never holds up this JVM's appends, which need the in-JVM lock now and then.
      *
      * @throws IOException if the file is closed, the lock was still held when the time was up, or the attempt failed
