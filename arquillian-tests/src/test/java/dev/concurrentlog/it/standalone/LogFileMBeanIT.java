@@ -18,8 +18,8 @@ import java.util.Map;
 
 import dev.concurrentlog.it.Management;
 import dev.concurrentlog.testkit.LogFiles;
-import dev.concurrentlog.testkit.RecordFormat;
 import dev.concurrentlog.testkit.load.LoadClient;
+import dev.concurrentlog.it.LoadApplication;
 import dev.concurrentlog.testkit.load.LoadServlet;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -27,7 +27,6 @@ import org.jboss.arquillian.container.test.api.TargetsContainer;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.as.arquillian.container.ManagementClient;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,8 +47,7 @@ class LogFileMBeanIT {
     @Deployment(name = "load", testable = false)
     @TargetsContainer("sa1")
     static WebArchive loadApplication() {
-        return ShrinkWrap.create(WebArchive.class, "load.war").addClasses(LoadServlet.class, RecordFormat.class,
-                MBeanReader.class);
+        return LoadApplication.war().addClasses(MBeanReader.class);
     }
 
     @ArquillianResource
