@@ -304,6 +304,9 @@ final class BackupCompressor {
                 Files.delete(temp);
                 return false;
             }
+            // the time its records were last written, as gzip keeps it: a time backup kept when its period comes
+            // again is placed in its chain by it (see BackupRotator.Displaced)
+            Files.setLastModifiedTime(temp, read.lastModifiedTime());
             Files.move(temp, at.resolveSibling(at.getFileName() + compression.extension),
                     StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Files.delete(at);

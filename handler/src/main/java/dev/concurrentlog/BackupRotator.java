@@ -246,6 +246,13 @@ final class BackupRotator {
      * ascending by index (a slot may hold a backup in both forms).
      */
     private static List<Slot> slotsInUse(List<Path> siblings, String base, int maxBackupIndex) throws IOException {
+        List<Slot> inSlots = slots(siblings, base, maxBackupIndex);
+        requireRegular(inSlots);
+        return inSlots;
+    }
+
+    /** The used slots of {@code base} as {@link #slotsInUse} finds them, unchecked. */
+    private static List<Slot> slots(List<Path> siblings, String base, int maxBackupIndex) {
         List<Slot> inSlots = new ArrayList<>();
         for (Path sibling : siblings) {
             String name = sibling.getFileName().toString();
@@ -256,7 +263,6 @@ final class BackupRotator {
                 }
             }
         }
-        requireRegular(inSlots);
         inSlots.sort(BY_INDEX);
         return inSlots;
     }
@@ -271,52 +277,139 @@ final class BackupRotator {
      * Where a time rotation moves the file: to {@code base}, unless a backup is there already, in either form. Then,
      * with {@code keepExisting} (a suffix with a year, or an hour that repeats at a daylight saving fall-back), or if
      * that backup was last written from {@code turnStart} to before {@code turnEnd} (this turn of a cyclic suffix: a
-     * rotation of this period that its process did not live to announce), the file goes to the first index above the
-     * slots in use, so nothing is replaced; otherwise (a cyclic suffix such as {@code .EEE}) the backup is from an
-     * earlier turn and replaced.
+     * rotation of this period that its process did not live to announce), the backup there is kept: the file, the
+     * newest of its period, still takes {@code base}, and the backup goes into the period's size chain by the time it
+     * was last written (see {@link Displaced}). Otherwise (a cyclic suffix such as {@code .EEE}) the backup is from an
+     * earlier turn and replaced. The lock on the backups is held if a backup is at the name.
+     *
+     * @param maxBackupIndex the chain's length; 0 (no size rotation): as long as it needs
      */
-    static TimeBackup timeBackup(Path file, String base, boolean keepExisting, long turnStart, long turnEnd)
-            throws IOException {
+    static TimeBackup timeBackup(Path file, String base, boolean keepExisting, long turnStart, long turnEnd,
+            int maxBackupIndex) throws IOException {
         List<Path> existing = new ArrayList<>();
-        int highestIndex = 0;
         for (Path sibling : siblings(file, base)) {
             Name name = Name.parse(sibling.getFileName().toString(), base);
-            if (!name.rest.isEmpty()) {
-                continue; // another base that begins with this one
-            }
-            if (name.index == 0) {
+            if (name.rest.isEmpty() && name.index == 0) { // not another base that begins with this one
                 existing.add(sibling);
-            } else {
-                highestIndex = Math.max(highestIndex, name.index);
             }
         }
         boolean keep = keepExisting;
+        long written = Long.MIN_VALUE;
         for (Path path : existing) {
             requireRegular(path);
             BasicFileAttributes attributes = attributes(path);
-            long written = attributes == null ? Long.MIN_VALUE : attributes.lastModifiedTime().toMillis();
-            keep |= written >= turnStart && written < turnEnd;
+            long formWritten = attributes == null ? Long.MIN_VALUE : attributes.lastModifiedTime().toMillis();
+            keep |= formWritten >= turnStart && formWritten < turnEnd;
+            written = Math.max(written, formWritten);
         }
-        Path backup = file.resolveSibling(existing.isEmpty() || !keep ? base : base + "." + (highestIndex + 1));
-        requireRegular(backup);
-        return new TimeBackup(backup, keep ? List.of() : existing, !existing.isEmpty());
+        Path named = file.resolveSibling(base);
+        requireRegular(named);
+        if (existing.isEmpty() || !keep) {
+            return new TimeBackup(named, existing, null, !existing.isEmpty());
+        }
+        int limit = maxBackupIndex > 0 ? maxBackupIndex : Integer.MAX_VALUE;
+        return new TimeBackup(named, List.of(), Displaced.of(file, base, existing, written, limit), true);
     }
 
     /**
-     * The name a time rotation gives the file, and the backups of an earlier turn it replaces there.
+     * The name a time rotation gives the file, and what is at that name now: the backups of an earlier turn it
+     * replaces, or the backup of this period it displaces.
      *
+     * @param displaced        the backup at the name that goes into the chain, or null
      * @param needsBackupsLock whether a backup of the name exists: choosing the name or replacing it then races with
      *                         shifts and compression, so it is done only under the lock on the backups
      */
-    record TimeBackup(Path path, List<Path> replaced, boolean needsBackupsLock) {
+    record TimeBackup(Path path, List<Path> replaced, Displaced displaced, boolean needsBackupsLock) {
 
-        /** Moves {@code file} to the backup, after deleting the backups it replaces. */
+        /**
+         * Moves {@code file} to the backup, after deleting the backups it replaces or moving the one it displaces. If
+         * a rename is refused, the backups keep the names they had.
+         */
         Path move(Path file) throws IOException {
             for (Path old : replaced) {
                 Files.deleteIfExists(old);
             }
-            Files.move(file, path);
+            Renames renames = new Renames();
+            try {
+                if (displaced != null) {
+                    displaced.move(renames);
+                }
+                Files.move(file, path);
+            } catch (IOException e) {
+                renames.undo();
+                throw e;
+            }
             return path;
+        }
+    }
+
+    /**
+     * A time backup kept when a time rotation of its period comes again (a repeated hour, a clock set back): it goes
+     * into the period's size chain at the slot its age gives, {@code .index}, after the newer backups. The run of used
+     * slots from there, up to the first gap, moves up one slot (what passes the chain's length is deleted, the
+     * oldest). Moved highest first, so a process killed part way leaves a gap that the next try fills, with nothing
+     * moved twice.
+     */
+    record Displaced(List<Path> forms, String base, int index, List<Slot> run, int limit) {
+
+        static Displaced of(Path file, String base, List<Path> forms, long written, int limit) throws IOException {
+            List<Slot> slots = slots(siblings(file, base), base, limit);
+            int index = 1;
+            int from = 0;
+            // past the run of slots newer than the displaced backup, up to a gap
+            while (from < slots.size() && slots.get(from).index() == index && lastWritten(slots.get(from)) >= written) {
+                while (from < slots.size() && slots.get(from).index() == index) {
+                    from++;
+                }
+                index++;
+            }
+            int to = from;
+            for (int next = index; to < slots.size() && slots.get(to).index() <= next; to++) {
+                next = slots.get(to).index() + 1;
+            }
+            List<Slot> run = slots.subList(from, to);
+            for (Slot slot : run) {
+                BasicFileAttributes attributes = attributes(slot.file());
+                if (attributes == null || !attributes.isRegularFile()) {
+                    // a slot to move is held by something else (a directory, a link): above the chain, nothing moved
+                    int highest = slots.isEmpty() ? 0 : slots.get(slots.size() - 1).index();
+                    return new Displaced(forms, base, highest + 1, List.of(), Integer.MAX_VALUE);
+                }
+            }
+            return new Displaced(forms, base, index, run, limit);
+        }
+
+        /**
+         * Moves the backup into its slot, after the run above it. Held in both forms (a compression cut short after
+         * its rename into place), the raw form, which the compressed one holds whole, is deleted first, so the
+         * backup moves with one rename.
+         */
+        void move(Renames renames) throws IOException {
+            List<Path> moving = forms;
+            if (forms.size() > 1) {
+                moving = new ArrayList<>();
+                for (Path form : forms) {
+                    if (Name.parse(form.getFileName().toString(), base).extension().isEmpty()) {
+                        Files.deleteIfExists(form);
+                    } else {
+                        moving.add(form);
+                    }
+                }
+            }
+            moveUp(base, run, 1, limit, renames);
+            for (Path form : moving) {
+                if (index > limit) {
+                    Files.deleteIfExists(form); // older than the whole chain, which is full
+                } else {
+                    String name = form.getFileName().toString();
+                    renames.move(form, form.resolveSibling(base + "." + index + name.substring(base.length())));
+                }
+            }
+        }
+
+        private static long lastWritten(Slot slot) throws IOException {
+            BasicFileAttributes attributes = attributes(slot.file());
+            return attributes == null ? Long.MIN_VALUE : attributes.lastModifiedTime().toMillis();
         }
     }
 

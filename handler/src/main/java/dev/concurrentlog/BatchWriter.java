@@ -199,6 +199,7 @@ final class BatchWriter {
     List<IOException> write(List<PendingRecord> batch, byte[] encoded) {
         List<IOException> problems = null;
         int written = 0;
+        int inFlightIn = locked ? -1 : enterUnlocked();
         try {
             WritePolicy first = batch.get(0).policy;
             if (locked) {
@@ -264,8 +265,28 @@ final class BatchWriter {
             if (e instanceof Error error) {
                 throw error;
             }
+        } finally {
+            if (inFlightIn >= 0) {
+                guard.state().landed(inFlightIn);
+            }
         }
         return problems;
+    }
+
+    /**
+     * Counts a write without the OS lock (past {@code lockTimeout}, or the lock call failed) in flight in this JVM's
+     * slot, as a reserved append is: it may land in the file after another process rotated it, and until it has
+     * landed no process deletes or compresses a backup (see {@link WriterSlots#stragglers}), and a drain for that
+     * file waits for it. Counted for the generation the shared state gives now: the file the write finds at the path
+     * is that one or a newer one, so the write counts as a straggler as soon as that generation is rotated.
+     *
+     * @return the slot it is counted in, or -1 if it is not: this JVM has no slot, or its appends still in flight for
+     *         an older file make it a straggler already
+     */
+    private int enterUnlocked() {
+        LockFileState shared = guard.state();
+        int slot = guard.slot();
+        return shared != null && slot >= 0 && shared.enter(slot, shared.generation()) ? slot : -1;
     }
 
     /**

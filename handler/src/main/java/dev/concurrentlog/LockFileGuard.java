@@ -31,8 +31,9 @@ final class LockFileGuard {
     private static final long MUTEX_BYTE = 0;
     private static final long BACKUPS_BYTE = 2;
     private static final int MAX_REOPENS = 5;
-    private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The first pause of a wait for a lock (see {@link #pause}). */
+    static final long FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** How many guards the thread holds; of a JDK type, so a thread's value cannot keep this class loader. */
     private static final ThreadLocal<int[]> HOLDS = ThreadLocal.withInitial(() -> new int[1]);
@@ -42,6 +43,12 @@ final class LockFileGuard {
     private final ReentrantLock jvmLock = new ReentrantLock();
     /** How many locks on the backups this JVM holds on the channel; its monitor guards it. */
     private final int[] backupHolds = new int[1];
+    /**
+     * Whether the channel is to be closed once this JVM holds no lock on the backups on it: a release of the mutex
+     * failed (closing the channel lets go of it) while a shift held byte 2, which closing it then would drop (see
+     * {@link #dropChannel}). Written under the in-JVM lock.
+     */
+    private volatile boolean closeDeferred;
 
     // All below are guarded by jvmLock.
     private FileChannel channel;
@@ -53,6 +60,8 @@ final class LockFileGuard {
     private boolean claimFailing;
     private IOException claimFailure;
     private boolean everOpened;
+    /** Whether {@link #close} ran: the lock file is not opened again. */
+    private boolean closedForGood;
     private LockFileState state;
     private boolean stateMapped;
 
@@ -105,6 +114,9 @@ final class LockFileGuard {
      */
     IOException unlockAll() {
         IOException problem = mutex == null ? null : unlockFile();
+        if (closeDeferred) {
+            dropChannel(); // a shift that held byte 2 may have ended meanwhile, and found the in-JVM lock taken
+        }
         boolean interrupt = wasInterrupted | Thread.interrupted();
         wasInterrupted = false;
         HOLDS.get()[0]--;
@@ -148,6 +160,9 @@ final class LockFileGuard {
         if (mutex != null) {
             return Wait.LOCKED;
         }
+        if (closeDeferred) {
+            dropChannel();
+        }
         LockFileState watched = untilAppendsOpen ? state : null;
         long ticketBefore = watched == null ? 0 : watched.ticket();
         long deadline = System.nanoTime() + timeoutNanos;
@@ -161,7 +176,13 @@ final class LockFileGuard {
                 mutex = poll(open, MUTEX_BYTE, deadline, watched, ticketBefore);
                 if (mutex == null) {
                     // not by the ticket read again: it may have closed once more since
-                    return watched != null && System.nanoTime() - deadline < 0 ? Wait.APPENDS_OPEN : Wait.TIMED_OUT;
+                    if (watched != null && System.nanoTime() - deadline < 0) {
+                        return Wait.APPENDS_OPEN;
+                    }
+                    if (state != null && !closeDeferred) {
+                        slots.claimClear(open, state); // written without the lock now: counted in flight in it
+                    }
+                    return Wait.TIMED_OUT;
                 }
                 // the first presence under the mutex: a process starting at the same time probes before or after it;
                 // after a reopen, unless a probe under way kept it from being taken above
@@ -197,12 +218,12 @@ final class LockFileGuard {
 
     /**
      * Gets the lock on byte {@code position} (the mutex, or the backups) by {@code deadline}, polling with
-     * {@code tryLock} and backing off from
-     * {@link #MIN_BACKOFF_NANOS} to {@link #MAX_BACKOFF_NANOS}. The OS lock is taken only to rotate, repair or open the
-     * file, so waits are rare and short, and polling needs no watchdog thread to end a wait at the deadline. It also
-     * works while another class loader's copy of the handler in this JVM holds the lock, which the JDK refuses to wait
-     * for. The pause grows to a millisecond, not less: with many processes per core, waiters that wake more often take
-     * the processor from the process that holds the lock.
+     * {@code tryLock} and pausing as {@link #pause} says. The OS lock is taken only to rotate, repair or open the file,
+     * so waits are rare and short, and polling needs no watchdog thread to end a wait at the deadline. It also works
+     * while another class loader's copy of the handler in this JVM holds the lock, which the JDK refuses to wait for.
+     * While the channel is due to close (see {@link #closeDeferred}), nothing is taken on it: it is closed as soon as
+     * the shift that holds byte 2 on it ends, and the next try fails with {@link ClosedChannelException}, so the caller
+     * opens the lock file again.
      *
      * @param watched if not null, the state whose ticket ends the wait once it reopened since it was
      *                {@code ticketBefore} (see {@link LockFileState#reopenedSince})
@@ -210,13 +231,18 @@ final class LockFileGuard {
      */
     private FileLock poll(FileChannel open, long position, long deadline, LockFileState watched, long ticketBefore)
             throws IOException {
-        long backoffNanos = MIN_BACKOFF_NANOS;
+        long pauseNanos = FIRST_PAUSE_NANOS;
         while (true) {
-            FileLock lock;
-            try {
-                lock = open.tryLock(position, 1, false);
-            } catch (OverlappingFileLockException e) {
-                lock = null;
+            FileLock lock = null;
+            if (closeDeferred) {
+                dropChannel();
+            }
+            if (!closeDeferred) {
+                try {
+                    lock = open.tryLock(position, 1, false);
+                } catch (OverlappingFileLockException e) {
+                    lock = null;
+                }
             }
             if (lock != null) {
                 return lock;
@@ -225,10 +251,20 @@ final class LockFileGuard {
             if (remaining <= 0 || watched != null && watched.reopenedSince(ticketBefore)) {
                 return null;
             }
-            LockSupport.parkNanos(this, Math.min(backoffNanos, remaining));
-            backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+            pauseNanos = pause(pauseNanos, remaining);
             wasInterrupted |= Thread.interrupted();
         }
+    }
+
+    /**
+     * The pause between two tries for a lock file's locks: parks for {@code pauseNanos}, at most {@code remainingNanos},
+     * and returns the next pause, twice as long up to {@link #MAX_PAUSE_NANOS}. Start with {@link #FIRST_PAUSE_NANOS}:
+     * other processes hold the locks only briefly. The pause grows to a millisecond, not less: with many processes per
+     * core, waiters that wake more often take the processor from the process that holds the lock.
+     */
+    static long pause(long pauseNanos, long remainingNanos) {
+        LockSupport.parkNanos(LockFileGuard.class, Math.min(pauseNanos, remainingNanos));
+        return Math.min(2 * pauseNanos, MAX_PAUSE_NANOS);
     }
 
     /**
@@ -238,24 +274,35 @@ final class LockFileGuard {
      * the mutex if that is held. It is never waited for under another lock: a process stopped while it holds byte 2
      * must not stop the others' appends (see {@link SharedLogFile#underBackupsLock}).
      *
-     * @return the lock, or null if another process, or another thread of this JVM, holds it
+     * @return the lock, or null if another process, or another thread of this JVM, holds it, or the channel is due to
+     *         close
      */
-    FileLock tryLockBackups() throws IOException {
+    BackupsLock tryLockBackups() throws IOException {
         if (!jvmLock.isHeldByCurrentThread()) {
             throw new IllegalStateException("In-JVM lock on " + path + " is not held");
         }
-        FileLock lock;
+        if (closeDeferred) {
+            return null;
+        }
+        BackupsLock hold = new BackupsLock(); // before the lock is taken: nothing allocates between it and the count
         try {
-            lock = openChannel().tryLock(BACKUPS_BYTE, 1, false);
+            hold.lock = openChannel().tryLock(BACKUPS_BYTE, 1, false);
         } catch (OverlappingFileLockException e) {
             return null;
         }
-        if (lock != null) {
-            synchronized (backupHolds) {
-                backupHolds[0]++;
-            }
+        if (hold.lock == null) {
+            return null;
         }
-        return lock;
+        synchronized (backupHolds) {
+            backupHolds[0]++;
+        }
+        return hold;
+    }
+
+    /** A hold of the lock on the backups, let go of by {@link #releaseBackups} once, however often that is called. */
+    static final class BackupsLock {
+        private FileLock lock;
+        private boolean released;
     }
 
     /**
@@ -280,23 +327,40 @@ final class LockFileGuard {
     }
 
     /**
-     * Releases the lock on the backups, from any thread. If the channel was closed meanwhile (a failed release of the
-     * mutex, or an interrupt while the state was first mapped), the lock went with it: nothing is left to release.
+     * Releases the lock on the backups, from any thread; a hold already released is left alone, so a caller may
+     * release in a {@code finally} what a callee may have released already. If the channel was closed meanwhile (an
+     * interrupt while the state was first mapped), the lock went with it. The last hold lets a deferred close of the
+     * channel go ahead (see {@link #dropChannel}).
      */
-    void releaseBackups(FileLock lock) {
+    void releaseBackups(BackupsLock hold) {
+        synchronized (backupHolds) {
+            if (hold.released) {
+                return;
+            }
+            hold.released = true;
+        }
         try {
-            lock.release();
+            hold.lock.release();
         } catch (IOException e) {
             // closed with its channel
         } finally {
+            boolean last;
             synchronized (backupHolds) {
-                backupHolds[0]--;
+                last = --backupHolds[0] == 0;
                 backupHolds.notifyAll();
+            }
+            // else whoever holds the in-JVM lock closes it before it lets go
+            if (last && closeDeferred && jvmLock.tryLock()) {
+                try {
+                    dropChannel();
+                } finally {
+                    jvmLock.unlock();
+                }
             }
         }
     }
 
-    /** Releases the OS lock; on failure the channel is closed, which releases it too. */
+    /** Releases the OS lock; on failure the channel is closed, which releases it too (see {@link #dropChannel}). */
     IOException unlockFile() {
         FileLock held = mutex;
         mutex = null;
@@ -307,8 +371,24 @@ final class LockFileGuard {
             held.release();
             return null;
         } catch (IOException e) {
-            closeChannel();
+            dropChannel();
             return e;
+        }
+    }
+
+    /**
+     * Closes the channel to let go of a mutex whose release failed, unless a shift of this JVM holds the lock on the
+     * backups on it: closing it would drop that lock, and another process could shift the same backups at the same
+     * time. Then the close waits until the shift lets go ({@link #closeDeferred}), and the mutex, maybe still held, with
+     * it: a shift takes milliseconds. The in-JVM lock is held.
+     */
+    private void dropChannel() {
+        synchronized (backupHolds) {
+            closeDeferred = backupHolds[0] > 0;
+        }
+        if (!closeDeferred) {
+            mutex = null;
+            closeChannel();
         }
     }
 
@@ -372,6 +452,7 @@ final class LockFileGuard {
         jvmLock.lock();
         try {
             mutex = null;
+            closedForGood = true;
             closeChannel();
         } finally {
             jvmLock.unlock();
@@ -379,6 +460,9 @@ final class LockFileGuard {
     }
 
     private FileChannel openChannel() throws IOException {
+        if (closedForGood) {
+            throw new ClosedChannelException(); // a late caller (a straggling task) must not open a channel no one closes
+        }
         if (channel == null || !channel.isOpen()) {
             creator.createIfMissing(path);
             channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,

@@ -249,9 +249,10 @@ final class LockFileState {
 
     /**
      * Counts one more append of the process of {@code slot} in flight for the file of {@code generation}, unless it
-     * has appends in flight for another file (one that a drain stopped waiting for).
+     * has appends in flight for another file (one that a drain stopped waiting for): before a reservation, and before a
+     * write without the OS lock (past {@code lockTimeout}), which reserves nothing. Ended by {@link #landed}.
      */
-    private boolean enter(int slot, long generation) {
+    boolean enter(int slot, long generation) {
         int at = slotAt(slot);
         long mark = IN_FLIGHT | (generation & TAG_MASK) << TAG_SHIFT;
         while (true) {

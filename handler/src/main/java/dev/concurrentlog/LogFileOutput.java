@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -544,12 +543,12 @@ final class LogFileOutput {
      * closed. The generation moves on before the rename, so a process that takes the OS lock after it, even if this one
      * dies right after the rename, opens the file at the path again instead of writing through the channel it had
      * open; the new file, empty, takes the period of its first record, so it is not rotated for the old period. A
-     * backup already at the name is kept (the file takes the next free index of its chain) unless the suffix is cyclic
-     * ({@code .EEE}, no year) and the backup is from an earlier turn: then it is replaced. The name is chosen before the
-     * generation moves; only when a backup of that name exists is the lock on the backups needed (the name is then
-     * chosen again under it), which is tried, never waited for: if another process holds it, the rotation is retried
-     * later. The size rotations parked, and {@code maxHistory}, are left to the shift
-     * that follows (see {@link #tidyBackups}).
+     * backup already at the name is kept (it goes into the period's size chain by its age, see
+     * {@link BackupRotator#timeBackup}) unless the suffix is cyclic ({@code .EEE}, no year) and the backup is from an
+     * earlier turn: then it is replaced. The name is chosen before the generation moves; only when a backup of that
+     * name exists is the lock on the backups needed (the name is then chosen again under it), which is tried, never
+     * waited for: if another process holds it, the rotation is retried later. The size rotations parked, and
+     * {@code maxHistory}, are left to the shift that follows (see {@link #tidyBackups}).
      *
      * @return the new backup, uncompressed
      */
@@ -562,16 +561,20 @@ final class LogFileOutput {
         boolean keepExisting = suffix.namesOnePeriod()
                 || suffix.dateText(suffix.previousPeriodStart(start)).equals(suffix.dateText(start));
         long turnEnd = suffix.nextPeriodStart(suffix.nextPeriodStart(start));
-        FileLock backups = null;
+        LockFileGuard.BackupsLock backups = null;
         try {
-            BackupRotator.TimeBackup target = BackupRotator.timeBackup(path, base, keepExisting, start, turnEnd);
+            BackupRotator.TimeBackup target = BackupRotator.timeBackup(path, base, keepExisting, start, turnEnd,
+                    policy.maxBackupIndex());
             if (target.needsBackupsLock()) {
-                backups = guard.tryLockBackups(); // never waited for: a rotation that finds it taken is retried
+                // never waited for: a rotation that finds it taken is retried; nor taken while a straggler may land in
+                // a backup that moving the one at the name deletes or moves
+                backups = guard.appendsInFlightToBackups() ? null : guard.tryLockBackups();
                 if (backups == null) {
-                    throw new IOException("another process holds the lock on its backups, and " + target.path()
-                            + " exists");
+                    throw new IOException("another process holds the lock on its backups, or has appends in flight "
+                            + "to them, and " + target.path() + " exists");
                 }
-                target = BackupRotator.timeBackup(path, base, keepExisting, start, turnEnd); // chosen under it
+                target = BackupRotator.timeBackup(path, base, keepExisting, start, turnEnd,
+                        policy.maxBackupIndex()); // chosen under it
             }
             BackupRotator.TimeBackup chosen = target;
             return rotate(generation -> {

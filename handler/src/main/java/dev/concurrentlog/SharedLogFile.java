@@ -1,7 +1,6 @@
 package dev.concurrentlog;
 
 import java.io.IOException;
-import java.nio.channels.FileLock;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -11,7 +10,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ErrorManager;
 
 /**
@@ -50,8 +48,6 @@ final class SharedLogFile {
     static final long BUFFER_LIMIT = 64 * 1024;
 
     private static final long MAX_SHIFT_BACKOFF_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final long MIN_BACKUPS_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-    private static final long MAX_BACKUPS_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 
     private final Path path;
@@ -147,44 +143,49 @@ final class SharedLogFile {
         }
         // read before the guard: the registry's monitor is taken before the guard's lock when a file closes
         boolean onlyHandler = FILES.references(path) == 1;
-        FileLock backups = null;
-        guard.lockInJvm();
+        LockFileGuard.BackupsLock backups = null;
+        List<IOException> shiftProblems;
         try {
-            // A process that keeps the lock past the timeout is running, so this one joins a running group.
-            boolean locked = guard.lockFile(policy.lockTimeoutNanos());
-            if (locked) {
-                failure = output.closeAppends(policy);
-            }
-            BasicFileAttributes current = output.current(policy);
-            if (locked && (!append || rotateOnBoot && policy.maxBackupIndex() > 0) && current.size() > 0
-                    && onlyHandler && guard.aloneInGroup()) {
-                if (!append) {
-                    output.truncate();
-                } else {
-                    long period = policy.suffix().timed()
-                            ? output.periodStart(policy, current.size(), System.currentTimeMillis())
-                            : LockFileState.UNKNOWN_PERIOD;
-                    output.parkBySize(policy, period);
+            guard.lockInJvm();
+            try {
+                // A process that keeps the lock past the timeout is running, so this one joins a running group.
+                boolean locked = guard.lockFile(policy.lockTimeoutNanos());
+                if (locked) {
+                    failure = output.closeAppends(policy);
+                }
+                BasicFileAttributes current = output.current(policy);
+                if (locked && (!append || rotateOnBoot && policy.maxBackupIndex() > 0) && current.size() > 0
+                        && onlyHandler && guard.aloneInGroup()) {
+                    if (!append) {
+                        output.truncate();
+                    } else {
+                        long period = policy.suffix().timed()
+                                ? output.periodStart(policy, current.size(), System.currentTimeMillis())
+                                : LockFileState.UNKNOWN_PERIOD;
+                        output.parkBySize(policy, period);
+                    }
+                }
+                if (locked) {
+                    // this rotation, and what a process that died before shifting left, shifted once the locks are let
+                    // go; not waited for: a holder of the lock on the backups shifts them (the generation moved on)
+                    backups = beginShift(policy);
+                }
+                if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
+                    BackupCompressor.sweep(this, policy); // what a JVM stopped part way left uncompressed
+                }
+            } catch (IOException e) {
+                failure = e;
+            } finally {
+                IOException unlockFailure = guard.unlockAll();
+                if (failure == null) {
+                    failure = unlockFailure;
                 }
             }
-            if (locked) {
-                // this rotation, and what a process that died before shifting left, shifted once the locks are let go;
-                // not waited for: a holder of the lock on the backups shifts them (the generation moved on)
-                backups = tryLockBackups(policy);
-            }
-            if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
-                BackupCompressor.sweep(this, policy); // what a JVM stopped part way left uncompressed
-            }
-        } catch (IOException e) {
-            failure = e;
+            shiftProblems = backups != null ? shiftBackups(backups, policy, null)
+                    : backupsLockFailure != null ? shiftFailed(backupsLockFailure, null) : null;
         } finally {
-            IOException unlockFailure = guard.unlockAll();
-            if (failure == null) {
-                failure = unlockFailure;
-            }
+            endShift(backups);
         }
-        List<IOException> shiftProblems = backups != null ? shiftBackups(backups, policy, null, 1)
-                : backupsLockFailure != null ? shiftFailed(backupsLockFailure, null) : null;
         if (shiftProblems != null && failure == null) {
             failure = shiftProblems.get(0);
         }
@@ -268,35 +269,39 @@ final class SharedLogFile {
         List<IOException> problems = null;
         List<PendingRecord> failedBuffered = null;
         WritePolicy parked = null;
-        FileLock backups = null;
-        guard.lockInJvm();
+        LockFileGuard.BackupsLock backups = null;
         try {
-            if (closed) {
-                // released by its last handler while this thread came to write: the handler looks again
-                if (record != null && !record.isDone()) {
-                    record.complete(CLOSED);
+            guard.lockInJvm();
+            try {
+                if (closed) {
+                    // released by its last handler while this thread came to write: the handler looks again
+                    if (record != null && !record.isDone()) {
+                        record.complete(CLOSED);
+                    }
+                } else if (record == null || !record.isDone()) {
+                    problems = drain();
+                    if (record != null && !record.isDone()) {
+                        record.complete(BatchWriter.NOT_WRITTEN); // taken, but an Error kept its batch from completing
+                    }
+                    failedBuffered = batch.takeFailedBuffered();
+                    parked = writer.takeParked();
+                    if (parked != null && shiftDue()) {
+                        backups = beginShift(parked);
+                    }
                 }
-            } else if (record == null || !record.isDone()) {
-                problems = drain();
-                if (record != null && !record.isDone()) {
-                    record.complete(BatchWriter.NOT_WRITTEN); // taken, but an Error kept its batch from completing it
+            } finally {
+                IOException unlockFailure = guard.unlockAll();
+                if (unlockFailure != null) {
+                    problems = BatchWriter.add(problems, unlockFailure);
                 }
-                failedBuffered = batch.takeFailedBuffered();
-                parked = writer.takeParked();
-                if (parked != null && shiftDue()) {
-                    backups = tryLockBackups(parked);
-                }
+            }
+            if (backups != null) {
+                problems = shiftBackups(backups, parked, problems);
+            } else if (parked != null && backupsLockFailure != null) {
+                problems = shiftFailed(backupsLockFailure, problems);
             }
         } finally {
-            IOException unlockFailure = guard.unlockAll();
-            if (unlockFailure != null) {
-                problems = BatchWriter.add(problems, unlockFailure);
-            }
-        }
-        if (backups != null) {
-            problems = shiftBackups(backups, parked, problems, 2);
-        } else if (parked != null && backupsLockFailure != null) {
-            problems = shiftFailed(backupsLockFailure, problems);
+            endShift(backups);
         }
         if (problems != null) {
             for (IOException problem : problems) {
@@ -316,55 +321,87 @@ final class SharedLogFile {
      * rotate meanwhile, and the threads of this JVM have the in-JVM lock. Whoever holds that lock shifts for every
      * process: a rotation that finds it taken leaves its file parked, and the holder, once it lets go, shifts once more
      * if the generation moved on meanwhile (a file may have been parked) and the lock is free. No more than that: under
-     * a steady load the next rotation shifts, and a publisher must not shift for the others for ever.
+     * a steady load the next rotation shifts, and a publisher must not shift for the others for ever. {@code first}
+     * comes from {@link #beginShift}; the caller ends the shift with {@link #endShift}.
      */
-    private List<IOException> shiftBackups(FileLock held, WritePolicy policy, List<IOException> problems,
-            int passes) {
-        shifting.incrementAndGet();
+    private List<IOException> shiftBackups(LockFileGuard.BackupsLock first, WritePolicy policy,
+            List<IOException> problems) {
+        List<IOException> found = problems;
+        LockFileGuard.BackupsLock backups = first;
         try {
-            return shiftPasses(held, policy, problems, passes);
+            for (int pass = 1; backups != null; pass++) {
+                LockFileState shared = guard.state();
+                long generation = shared == null ? Long.MAX_VALUE : shared.generation();
+                boolean shifted = false;
+                try {
+                    for (Path backup : output.tidyBackups(policy, generation)) {
+                        rotated(backup, policy);
+                    }
+                    shiftFailing = false;
+                    shiftFailures = 0;
+                    shifted = true;
+                } catch (IOException e) {
+                    found = shiftFailed(e, found);
+                    if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
+                        BackupCompressor.sweep(this, policy); // what the chains that did shift made
+                    }
+                } finally {
+                    guard.releaseBackups(backups);
+                }
+                // a failed shift is tried again by the next rotation; without a shared state every rotation shifts
+                if (!shifted || shared == null || shared.generation() == generation || pass == 2) {
+                    return found;
+                }
+                guard.lockInJvm();
+                try {
+                    backups = tryLockBackups(policy); // also once the file closed: its close waits for the shift
+                } finally {
+                    IOException unlockFailure = guard.unlockAll();
+                    if (unlockFailure != null) {
+                        found = BatchWriter.add(found, unlockFailure);
+                    }
+                }
+            }
+            return found;
         } finally {
-            shifting.decrementAndGet();
+            if (backups != first && backups != null) {
+                guard.releaseBackups(backups); // an Error came before the pass's own release
+            }
         }
     }
 
-    private List<IOException> shiftPasses(FileLock held, WritePolicy policy, List<IOException> problems, int passes) {
-        List<IOException> found = problems;
-        FileLock backups = held;
-        for (int pass = 1; backups != null; pass++) {
-            LockFileState shared = guard.state();
-            long generation = shared == null ? Long.MAX_VALUE : shared.generation();
-            boolean shifted = false;
-            try {
-                for (Path backup : output.tidyBackups(policy, generation)) {
-                    rotated(backup, policy);
-                }
-                shiftFailing = false;
-                shiftFailures = 0;
-                shifted = true;
-            } catch (IOException e) {
-                found = shiftFailed(e, found);
-                if (policy.suffix().compression() != RotationSuffix.Compression.NONE) {
-                    BackupCompressor.sweep(this, policy); // what the chains that did shift made
-                }
-            } finally {
-                guard.releaseBackups(backups);
-            }
-            // a failed shift is tried again by the next rotation; without a shared state every rotation shifts
-            if (!shifted || shared == null || shared.generation() == generation || pass == passes) {
-                return found;
-            }
-            guard.lockInJvm();
-            try {
-                backups = closed ? null : tryLockBackups(policy);
-            } finally {
-                IOException unlockFailure = guard.unlockAll();
-                if (unlockFailure != null) {
-                    found = BatchWriter.add(found, unlockFailure);
+    /**
+     * Takes the lock on the backups for a shift (see {@link #tryLockBackups}), under the in-JVM lock, and counts the
+     * shift: the file's close waits until every shift counted has ended, so it is counted before the file can close.
+     *
+     * @return the lock, or null: no shift
+     */
+    private LockFileGuard.BackupsLock beginShift(WritePolicy policy) {
+        LockFileGuard.BackupsLock backups = tryLockBackups(policy);
+        if (backups != null) {
+            shifting.incrementAndGet();
+        }
+        return backups;
+    }
+
+    /**
+     * Ends a shift that {@link #beginShift} began (nothing if {@code first} is null), in a {@code finally}: lets go of
+     * its first lock if the shift did not (an Error came first), so that no Error leaves it held and
+     * {@link LockFileGuard#close} waiting for it for ever, and wakes a close waiting for the shifts.
+     */
+    private void endShift(LockFileGuard.BackupsLock first) {
+        if (first == null) {
+            return;
+        }
+        try {
+            guard.releaseBackups(first);
+        } finally {
+            if (shifting.decrementAndGet() == 0) {
+                synchronized (shifting) {
+                    shifting.notifyAll();
                 }
             }
         }
-        return found;
     }
 
     /**
@@ -372,9 +409,10 @@ final class SharedLogFile {
      * {@code policy} keeps no backups to shift or prune, and null while appends a drain stopped waiting for may still
      * land in a backup, which a shift could delete (see {@link LockFileGuard#appendsInFlightToBackups}).
      */
-    private FileLock tryLockBackups(WritePolicy policy) {
+    private LockFileGuard.BackupsLock tryLockBackups(WritePolicy policy) {
         try {
-            FileLock lock = tidiesBackups(policy) && !guard.appendsInFlightToBackups() ? guard.tryLockBackups() : null;
+            LockFileGuard.BackupsLock lock = tidiesBackups(policy) && !guard.appendsInFlightToBackups()
+                    ? guard.tryLockBackups() : null;
             backupsLockFailure = null;
             return lock;
         } catch (IOException e) {
@@ -429,17 +467,22 @@ final class SharedLogFile {
             return;
         }
         List<IOException> problems = null;
-        FileLock[] backups = new FileLock[1];
+        LockFileGuard.BackupsLock[] backups = new LockFileGuard.BackupsLock[1];
         try {
-            // a thread of this JVM that shifts now takes what is parked; what is parked after it read the generation
-            // waits for the next writer to start
-            underBackupsLock(() -> shifting.get() > 0 || guard.appendsInFlightToBackups()
-                    || (backups[0] = guard.tryLockBackups()) != null, policy.lockTimeoutNanos());
-        } catch (IOException e) {
-            // closed, the lock file cannot be opened (the writes said so, and parked nothing), or held past the timeout
-        }
-        if (backups[0] != null) {
-            problems = shiftBackups(backups[0], policy, problems, 1);
+            try {
+                // a shift of this JVM's under way takes what is parked, in a second pass for what was parked after
+                // it read the generation (the file's close waits for it)
+                underBackupsLock(() -> shifting.get() > 0 || guard.appendsInFlightToBackups()
+                        || (backups[0] = beginShift(policy)) != null, policy.lockTimeoutNanos());
+            } catch (IOException e) {
+                // closed, the lock file cannot be opened (the writes said so, and parked nothing), or held past the
+                // timeout
+            }
+            if (backups[0] != null) {
+                problems = shiftBackups(backups[0], policy, problems);
+            }
+        } finally {
+            endShift(backups[0]);
         }
         if (problems != null) {
             for (IOException problem : problems) {
@@ -508,7 +551,7 @@ final class SharedLogFile {
      */
     void underLocks(LockedAction action, long lockTimeoutNanos) throws IOException {
         underBackupsLock(() -> {
-            FileLock backups = guard.tryLockBackups();
+            LockFileGuard.BackupsLock backups = guard.tryLockBackups();
             if (backups != null) {
                 try {
                     action.run();
@@ -529,7 +572,7 @@ final class SharedLogFile {
 
     /**
      * Waits at most {@code timeoutNanos} for the lock on the backups, with {@code attempt}: each try under the in-JVM
-     * lock, the pauses between them without it, backing off from 20 us to 1 ms, as the OS lock is polled: other
+     * lock, the pauses between them without it, as long as the OS lock's (see {@link LockFileGuard#pause}): other
      * processes that shift often leave it free only briefly. A process that holds the lock on the
      * backups for long (stopped) thus never holds up this JVM's appends, which need the in-JVM lock now and then.
      *
@@ -537,7 +580,7 @@ final class SharedLogFile {
      */
     private void underBackupsLock(BackupsTry attempt, long timeoutNanos) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
-        long pause = MIN_BACKUPS_PAUSE_NANOS;
+        long pause = LockFileGuard.FIRST_PAUSE_NANOS;
         while (true) {
             boolean done;
             IOException failure;
@@ -561,8 +604,7 @@ final class SharedLogFile {
                 throw new IOException("The backups of " + path + " were locked by another process for longer than "
                         + "lockTimeout");
             }
-            LockSupport.parkNanos(this, Math.min(pause, left));
-            pause = Math.min(2 * pause, MAX_BACKUPS_PAUSE_NANOS);
+            pause = LockFileGuard.pause(pause, left);
         }
     }
 
@@ -618,13 +660,34 @@ final class SharedLogFile {
         flush();
         guard.lockInJvm();
         try {
-            closed = true; // a shift of this JVM's under way ends with its pass; the guard waits for it to let go
+            closed = true; // no shift starts any more
             output.close();
         } finally {
             guard.unlockAll();
         }
+        awaitShifts();
         GUARDS.release(guard.path(), guard, LockFileGuard::close);
         monitor.unregister();
+    }
+
+    /**
+     * Waits until the shifts of this JVM's threads have ended, their second passes included: those take what was parked
+     * while the first ran, which no one else shifts once this JVM has closed the file.
+     */
+    private void awaitShifts() {
+        boolean interrupted = false;
+        synchronized (shifting) {
+            while (shifting.get() > 0) {
+                try {
+                    shifting.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** What this JVM did to the file (see {@link LogFileMonitor}). */

@@ -85,6 +85,39 @@ final class WriterSlots {
     }
 
     /**
+     * Claims a slot that no process holds and whose state is clear, without the OS mutex: for a JVM that writes
+     * without the lock (another process held it past lockTimeout) before it ever held it, so that its writes count
+     * in flight (see {@link #stragglers}). A slot a dead process left counting is left to {@link #claim}, under the
+     * mutex, which ends the file's known end too.
+     */
+    void claimClear(FileChannel channel, LockFileState state) {
+        if (slot() >= 0) {
+            return;
+        }
+        for (int candidate = 0; candidate < LockFileState.SLOTS; candidate++) {
+            if (state.slot(candidate) != 0) {
+                continue;
+            }
+            try {
+                FileLock lock = channel.tryLock(FIRST_SLOT_BYTE + candidate, 1, false);
+                if (lock != null) {
+                    if (state.slot(candidate) == 0) { // a holder of the slot's lock alone counts in it
+                        slot = candidate;
+                        held = lock;
+                        appendSlot = candidate;
+                        return;
+                    }
+                    lock.release();
+                }
+            } catch (OverlappingFileLockException e) {
+                // held by another copy of the handler in this JVM
+            } catch (IOException e) {
+                return; // no slot: the writes go on uncounted, as with every slot taken
+            }
+        }
+    }
+
+    /**
      * Waits until no live process has bytes in flight for the file of {@code generation}, or {@code timeoutNanos} pass.
      * The OS lock is held and the ticket closed, so no one reserves meanwhile; slots of dead processes are cleared. This
      * JVM's own slot is waited for too: its threads append without the in-JVM lock.

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Backup names: a size chain holding both forms, a backup found again after shifts, what counts as a backup. */
 class BackupRotatorTest {
@@ -152,6 +153,64 @@ class BackupRotatorTest {
                 "app.log.2026-11-25.gz"), names(BackupRotator.backups(log, daily)));
         RotationSuffix none = RotationSuffix.parse("suffix", "", ZoneId.of("UTC"));
         assertEquals(List.of("app.log.1"), names(BackupRotator.backups(log, none)));
+    }
+
+    // a time rotation whose name is taken (a repeated hour): the file, newest, takes the name; the backup there goes
+    // into the chain by its last write, the older ones one slot up, the oldest past maxBackupIndex deleted
+    @Test
+    void aTimeBackupWhosePeriodComesAgainGoesIntoItsChainByAge() throws IOException {
+        Path log = write("app.log=live", "app.log.P=first turn", "app.log.P.1=newer", "app.log.P.2.gz=older",
+                "app.log.P.3=oldest");
+        age("app.log.P", 100);
+        age("app.log.P.1", 300);
+        age("app.log.P.2.gz", 50);
+        age("app.log.P.3", 40);
+        BackupRotator.timeBackup(log, "app.log.P", true, 0, 0, 3).move(log);
+        assertEquals(List.of("app.log.P=live", "app.log.P.1=newer", "app.log.P.2=first turn", "app.log.P.3.gz=older"),
+                contents());
+    }
+
+    // a chain with a gap (a shift cut short): the backup takes the gap where its age puts it, nothing moves
+    @Test
+    void aDisplacedTimeBackupFillsAGapWithoutMovingTheSlotsAboveIt() throws IOException {
+        Path log = write("app.log=live", "app.log.P.gz=first turn", "app.log.P.1=newer", "app.log.P.3=oldest");
+        age("app.log.P.gz", 100);
+        age("app.log.P.1", 300);
+        age("app.log.P.3", 40);
+        BackupRotator.timeBackup(log, "app.log.P", true, 0, 0, 0).move(log);
+        assertEquals(List.of("app.log.P=live", "app.log.P.1=newer", "app.log.P.2.gz=first turn", "app.log.P.3=oldest"),
+                contents());
+    }
+
+    // a compression of the displaced backup cut short after its rename into place: the raw form goes, the compressed
+    // one moves with one rename (killed between two renames of two forms, a retry would file it twice)
+    @Test
+    void aDisplacedTimeBackupInBothFormsMovesOnceCompressed() throws IOException {
+        Path log = write("app.log=live", "app.log.P=first turn", "app.log.P.gz=first turn compressed",
+                "app.log.P.1=older");
+        age("app.log.P", 100);
+        age("app.log.P.gz", 100);
+        age("app.log.P.1", 50);
+        BackupRotator.timeBackup(log, "app.log.P", true, 0, 0, 5).move(log);
+        assertEquals(List.of("app.log.P=live", "app.log.P.1.gz=first turn compressed", "app.log.P.2=older"),
+                contents());
+    }
+
+    // a slot the displaced backup would move is a directory: nothing of the chain moves, the backup goes above it
+    @Test
+    void aDisplacedTimeBackupGoesAboveAChainItCannotMove() throws IOException {
+        Path log = write("app.log=live", "app.log.P=first turn", "app.log.P.1=older");
+        Files.createDirectory(dir.resolve("app.log.P.2"));
+        age("app.log.P", 100);
+        age("app.log.P.1", 50);
+        BackupRotator.timeBackup(log, "app.log.P", true, 0, 0, 5).move(log);
+        assertTrue(Files.isDirectory(dir.resolve("app.log.P.2")));
+        Files.delete(dir.resolve("app.log.P.2"));
+        assertEquals(List.of("app.log.P=live", "app.log.P.1=older", "app.log.P.3=first turn"), contents());
+    }
+
+    private void age(String name, long seconds) throws IOException {
+        Files.setLastModifiedTime(dir.resolve(name), java.nio.file.attribute.FileTime.fromMillis(seconds * 1000));
     }
 
     private static List<String> names(List<Path> paths) {

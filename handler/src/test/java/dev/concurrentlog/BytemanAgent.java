@@ -23,4 +23,12 @@ final class BytemanAgent {
     static String option(Path script) {
         return "-javaagent:" + jar() + "=script:" + script;
     }
+
+    /**
+     * {@link #option}, for rules on JDK classes too: the agent on the boot class path. The JVM also needs
+     * {@code -Dorg.jboss.byteman.transform.all=true}.
+     */
+    static String optionOnJdk(Path script) {
+        return option(script) + ",boot:" + jar();
+    }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
@@ -658,19 +659,29 @@ class ConcurrentRotatingFileHandlerTest {
         Path second = dir.resolve("second.log");
         ConcurrentRotatingFileHandler handler = handler(first);
         CountDownLatch someWritten = new CountDownLatch(100);
+        CountDownLatch switched = new CountDownLatch(1);
+        AtomicInteger chosen = new AtomicInteger();
         runThreads(4, 500, thread -> {
             someWritten.countDown();
+            if (chosen.incrementAndGet() > 1000) { // the second half waits for the switch: both files are written
+                awaitQuietly(switched);
+            }
             return handler;
         }, () -> {
-            try {
-                someWritten.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitQuietly(someWritten);
             handler.setFileName(second.toString());
+            switched.countDown();
         });
         assertTrue(Files.size(first) > 0 && Files.size(second) > 0, "both files were written");
         LogCheck.verify(List.of(first, second), expected(4, 500));
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     interface HandlerChoice {

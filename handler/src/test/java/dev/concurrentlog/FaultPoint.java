@@ -39,6 +39,11 @@ record FaultPoint(Site site, boolean after, int k) {
             new Site("slot-lock", P + "WriterSlots", "claim", "java.nio.channels.FileChannel.tryLock", 0, "opening"),
             new Site("presence-lock", P + "GroupPresence", "retake", "java.nio.channels.FileChannel.tryLock", 0,
                     "opening"),
+            // a slot claimed without the mutex, for writes past lockTimeout
+            new Site("slot-claim-clear", P + "WriterSlots", "claimClear", "java.nio.channels.FileChannel.tryLock", 0,
+                    "opening"),
+            new Site("slot-claim-clear-release", P + "WriterSlots", "claimClear", "java.nio.channels.FileLock.release",
+                    0, "opening"),
             // the OS lock, and the lock on the backups
             new Site("mutex-lock", P + "LockFileGuard", "poll", "java.nio.channels.FileChannel.tryLock", 0, "locking"),
             new Site("mutex-unlock", P + "LockFileGuard", "unlockFile", "java.nio.channels.FileLock.release", 0,
@@ -59,6 +64,9 @@ record FaultPoint(Site site, boolean after, int k) {
                     "time rotation"),
             new Site("time-replace", P + "BackupRotator$TimeBackup", "move", "java.nio.file.Files.deleteIfExists", 0,
                     "time rotation"),
+            // a kept time backup moved into its chain: its renames are the shift's (Renames.move)
+            new Site("time-displace-expire", P + "BackupRotator$Displaced", "move",
+                    "java.nio.file.Files.deleteIfExists", 0, "time rotation"),
             // the shift, under the lock on the backups
             new Site("shift-rename", P + "BackupRotator$Renames", "move", "shift", 0, "shift"),
             new Site("shift-undo", P + "BackupRotator$Renames", "undo", "shift", 0, "shift"),

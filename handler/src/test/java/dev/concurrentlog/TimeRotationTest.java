@@ -120,10 +120,11 @@ class TimeRotationTest {
                 "2026-10-25T01:30:00Z", "2026-10-25T01:45:00Z", "2026-10-25T02:30:00Z")) {
             publish(handler, time);
         }
+        // the hour's newest file takes its name, the first 02 goes into its chain, as its oldest
         assertEquals(Map.of(
                 "server.log.2026-10-25-01", List.of("2026-10-24T23:30:00Z"),
-                "server.log.2026-10-25-02", List.of("2026-10-25T00:30:00Z", "2026-10-25T00:45:00Z"),
-                "server.log.2026-10-25-02.1", List.of("2026-10-25T01:30:00Z", "2026-10-25T01:45:00Z"),
+                "server.log.2026-10-25-02.1", List.of("2026-10-25T00:30:00Z", "2026-10-25T00:45:00Z"),
+                "server.log.2026-10-25-02", List.of("2026-10-25T01:30:00Z", "2026-10-25T01:45:00Z"),
                 "server.log", List.of("2026-10-25T02:30:00Z")), files());
     }
 
@@ -141,11 +142,12 @@ class TimeRotationTest {
         publish(handler, "2026-10-25T01:30:00Z", padding); // buffered: a size rotation...
         publish(handler, "2026-10-25T02:10:00Z"); // ...and a time rotation, in one batch
         handler.flush();
+        // newest to oldest: the name without an index, then .1, .2, .3
         assertEquals(Map.of(
-                "server.log.2026-10-25-02", List.of("2026-10-25T00:30:00Z"),
-                "server.log.2026-10-25-02.2", List.of("2026-10-25T01:10:00Z" + padding),
+                "server.log.2026-10-25-02", List.of("2026-10-25T01:30:00Z" + padding),
                 "server.log.2026-10-25-02.1", List.of("2026-10-25T01:20:00Z" + padding),
-                "server.log.2026-10-25-02.3", List.of("2026-10-25T01:30:00Z" + padding),
+                "server.log.2026-10-25-02.2", List.of("2026-10-25T01:10:00Z" + padding),
+                "server.log.2026-10-25-02.3", List.of("2026-10-25T00:30:00Z"),
                 "server.log", List.of("2026-10-25T02:10:00Z")), files());
     }
 
