@@ -16,15 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Which points a fault suite runs, and running them. A census run (no fault, a counting rule at every site) finds the
- * sites one run of {@link FaultRun} reaches and how often each writer JVM calls them; each reached site gives its
- * first {@value #FIRST_CALLS} calls and, if it is called more often, the one half way, each right before and right
- * after the call. The normal build runs a seeded sample ({@code -Dfaultpoints.sample}, the seed printed and replayed
+ * sites one run of {@link FaultRun} reaches and how often each writer JVM calls them, and so how often per rotation
+ * cycle (the census's size rotations). A step of the rotation cycle (at most {@value #CYCLE_CALLS} calls per cycle: a
+ * rename, the shift's renames, a compression's steps, a lock on the backups) gives every one of its calls in the
+ * first cycle and in a cycle half way, the k-th call for every k, as SQLite's crash tests count them; a step made for
+ * every batch (a write, the OS lock) gives its first {@value #FIRST_CALLS} calls and the one half way: its calls
+ * between two rotations are alike, and the batches next to a rotation are the rotation's own steps. Each point is
+ * right before and right after the call. The normal build runs a seeded sample ({@code -Dfaultpoints.sample}, the seed printed and replayed
  * with {@code -Dfaultpoints.seed}); {@code -Dfaultpoints.all=true} (the {@code fault-points} profile) runs them all;
  * {@code -Dfaultpoints.only} runs the points it names, as printed.
  */
 final class FaultPlan {
 
     static final int FIRST_CALLS = 2;
+    static final int CYCLE_CALLS = 16;
 
     private static Map<String, Integer> census;
 
@@ -37,7 +42,8 @@ final class FaultPlan {
             FaultRun run = new FaultRun(Files.createTempDirectory("fault-census"), null, 3_600_000);
             run.run(FaultPoint.censusRules());
             census = run.census();
-            System.out.println("Census of one run, calls per site (the most of any writer JVM): " + census);
+            System.out.println("Census of one run, calls per site (the most of any writer JVM): " + census
+                    + "; rotation cycles (size rotations): " + census.getOrDefault("park-rename", 0));
             List<String> unreached = FaultPoint.SITES.stream().map(FaultPoint.Site::name)
                     .filter(name -> !census.containsKey(name)).toList();
             System.out.println("Sites a run without faults does not reach (after a fault only): " + unreached);
@@ -48,16 +54,23 @@ final class FaultPlan {
     /** The points of every site that the census reached and {@code which} accepts; after the call too if asked. */
     static List<FaultPoint> points(Predicate<FaultPoint.Site> which, boolean after) throws Exception {
         List<FaultPoint> points = new ArrayList<>();
+        int cycles = Math.max(1, census().getOrDefault("park-rename", 0));
         for (FaultPoint.Site site : FaultPoint.SITES) {
             int calls = census().getOrDefault(site.name(), 0);
             if (calls == 0 || !which.test(site)) {
                 continue;
             }
-            List<Integer> ks = new ArrayList<>();
-            for (int k = 1; k <= Math.min(calls, FIRST_CALLS); k++) {
-                ks.add(k);
-            }
-            if (calls > 2 * FIRST_CALLS) {
+            int perCycle = (calls + cycles - 1) / cycles;
+            java.util.SortedSet<Integer> ks = new java.util.TreeSet<>();
+            if (perCycle <= CYCLE_CALLS) { // a step of the cycle: every call of the first cycle and of one half way
+                for (int k = 1; k <= perCycle; k++) {
+                    ks.add(k);
+                    ks.add(Math.min(calls, calls / 2 + k));
+                }
+            } else { // a step of every batch
+                for (int k = 1; k <= FIRST_CALLS; k++) {
+                    ks.add(k);
+                }
                 ks.add(calls / 2);
             }
             for (int k : ks) {
