@@ -126,13 +126,14 @@ final class FaultRun {
             }
             awaitFiredOrPast(flag, realBoundary + 2_000, writers);
             awaitFiredOrPast(dir.resolve("never"), realBoundary + 1_000, writers); // the others write across it
+            awaitEachAdvances(writers, 2_000 + (fault == FaultPoint.Fault.STALL ? 2 * lockTimeoutMillis : 0));
+            // read once every writer went on: a point reached late in the run fired by now too
             String pid = Files.exists(flag) ? Files.readString(flag).trim() : "";
             for (WriterJvms.Running writer : writers) {
                 if (pid.equals(Long.toString(writer.process().pid()))) {
                     faulted = writer.name();
                 }
             }
-            awaitEachAdvances(writers, 2_000 + (fault == FaultPoint.Fault.STALL ? 2 * lockTimeoutMillis : 0));
             for (WriterJvms.Running writer : writers) {
                 if (!writer.process().isAlive()) {
                     assertTrue(writer.process().waitFor(1, TimeUnit.MINUTES));
