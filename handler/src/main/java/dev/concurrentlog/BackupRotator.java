@@ -287,7 +287,8 @@ final class BackupRotator {
     static TimeBackup timeBackup(Path file, String base, boolean keepExisting, long turnStart, long turnEnd,
             int maxBackupIndex) throws IOException {
         List<Path> existing = new ArrayList<>();
-        for (Path sibling : siblings(file, base)) {
+        List<Path> siblings = siblings(file, base);
+        for (Path sibling : siblings) {
             Name name = Name.parse(sibling.getFileName().toString(), base);
             if (name.rest.isEmpty() && name.index == 0) { // not another base that begins with this one
                 existing.add(sibling);
@@ -308,7 +309,7 @@ final class BackupRotator {
             return new TimeBackup(named, existing, null, !existing.isEmpty());
         }
         int limit = maxBackupIndex > 0 ? maxBackupIndex : Integer.MAX_VALUE;
-        return new TimeBackup(named, List.of(), Displaced.of(file, base, existing, written, limit), true);
+        return new TimeBackup(named, List.of(), Displaced.of(siblings, base, existing, written, limit), true);
     }
 
     /**
@@ -352,8 +353,9 @@ final class BackupRotator {
      */
     record Displaced(List<Path> forms, String base, int index, List<Slot> run, int limit) {
 
-        static Displaced of(Path file, String base, List<Path> forms, long written, int limit) throws IOException {
-            List<Slot> slots = slots(siblings(file, base), base, limit);
+        static Displaced of(List<Path> siblings, String base, List<Path> forms, long written, int limit)
+                throws IOException {
+            List<Slot> slots = slots(siblings, base, limit);
             int index = 1;
             int from = 0;
             // past the run of slots newer than the displaced backup, up to a gap

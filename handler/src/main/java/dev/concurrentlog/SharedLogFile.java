@@ -364,8 +364,8 @@ final class SharedLogFile {
             }
             return found;
         } finally {
-            if (backups != first && backups != null) {
-                guard.releaseBackups(backups); // an Error came before the pass's own release
+            if (backups != null) {
+                guard.releaseBackups(backups); // let go of already unless an Error came before the pass's own release
             }
         }
     }
